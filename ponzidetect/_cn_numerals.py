@@ -1,0 +1,155 @@
+"""Chinese numerals: parse 三, 二十, 一千五百, 1.5万, 三点五 and turn them into digits.
+
+Only runs that read as quantities are rewritten (followed by a unit or classifier, or inside
+百分之 / 千分之 / N成), so everyday words such as 一起 or 统一 stay untouched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._offsets import Edit
+
+DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+          "八": 8, "九": 9}
+SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+
+_CN = "零〇一二两三四五六七八九十百千"
+# A quantity: arabic digits or Chinese numerals, optional decimal part, optional 万/亿 multipliers.
+_NUMBER = rf"(?:\d{{1,15}}(?:\.\d{{1,8}})?|[{_CN}]{{1,12}}(?:点[{_CN}]{{1,6}})?)[万亿]{{0,2}}"
+# Units and classifiers after which a numeral is certainly a quantity.
+_UNITS = "个名位级星倍元块天日月年期代层次人座城国层周轮单份枚颗台%％"
+
+_PERCENT = re.compile(rf"(?P<kind>百分之|千分之|万分之)(?P<num>{_NUMBER})")
+_TENTHS = re.compile(rf"(?<![{_CN}\d])(?P<num>[一二两三四五六七八九十])成(?![功为立本交员熟果绩长人])")
+_QUANTITY = re.compile(rf"(?P<num>{_NUMBER})(?=[{_UNITS}])")
+_BIG = re.compile(r"(?P<num>\d{1,15}(?:\.\d{1,8})?[万亿]{1,2})")
+
+
+def parse_chinese_number(token: str) -> float | None:
+    """Parse a Chinese or mixed numeral.
+
+    Parameters
+    ----------
+    token : str
+        For example ``"二十"``, ``"一千五百"``, ``"三点五"``, ``"1.5万"``, ``"八千六百万"``.
+
+    Returns
+    -------
+    float or None
+        The value, or None when ``token`` is not a well-formed numeral.
+
+    Examples
+    --------
+    >>> parse_chinese_number("二十")
+    20.0
+    >>> parse_chinese_number("1.5万")
+    15000.0
+    >>> parse_chinese_number("八千六百万")
+    86000000.0
+    """
+    if not token:
+        return None
+    multiplier = 1.0
+    while token and token[-1] in BIG_UNITS and not _has_inner_structure(token[:-1]):
+        multiplier *= BIG_UNITS[token[-1]]
+        token = token[:-1]
+    if not token:
+        return None
+    if re.fullmatch(r"\d{1,15}(?:\.\d{1,8})?", token):
+        return float(token) * multiplier
+    value = _parse_cn(token)
+    return None if value is None else value * multiplier
+
+
+def _has_inner_structure(token: str) -> bool:
+    """True when a 万/亿 inside ``token`` means the trailing one is part of a larger numeral."""
+    return any(unit in token for unit in BIG_UNITS)
+
+
+def _parse_cn(token: str) -> float | None:
+    if "点" in token:
+        whole, _, fraction = token.partition("点")
+        whole_value = _parse_cn(whole) if whole else 0.0
+        if whole_value is None or not fraction or any(ch not in DIGITS for ch in fraction):
+            return None
+        return whole_value + float("0." + "".join(str(DIGITS[ch]) for ch in fraction))
+    total = 0.0
+    section = 0.0
+    digit: float | None = None
+    for ch in token:
+        if ch in DIGITS:
+            if digit is not None and ch not in "零〇":
+                # Digit strings like 二〇一八 read positionally.
+                return _parse_positional(token)
+            digit = DIGITS[ch]
+        elif ch in SMALL_UNITS:
+            section += (1 if digit is None else digit) * SMALL_UNITS[ch]
+            digit = None
+        elif ch in BIG_UNITS:
+            section += digit or 0
+            total += (section or 1) * BIG_UNITS[ch]
+            section, digit = 0.0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _parse_positional(token: str) -> float | None:
+    if all(ch in DIGITS for ch in token):
+        return float("".join(str(DIGITS[ch]) for ch in token))
+    return None
+
+
+def _format(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def numeral_edits(text: str) -> list[Edit]:
+    """Edits that rewrite Chinese numerals in ``text`` as arabic digits.
+
+    Parameters
+    ----------
+    text : str
+        Text that may contain Chinese numerals.
+
+    Returns
+    -------
+    list of Edit
+        Sorted, non-overlapping ``(start, end, replacement)`` edits.
+    """
+    edits: list[Edit] = []
+    for match in _PERCENT.finditer(text):
+        value = parse_chinese_number(match["num"])
+        if value is not None:
+            scale = {"百分之": 1.0, "千分之": 0.1, "万分之": 0.01}[match["kind"]]
+            edits.append((match.start(), match.end(), _format(value * scale) + "%"))
+    for match in _TENTHS.finditer(text):
+        value = parse_chinese_number(match["num"])
+        if value is not None:
+            edits.append((match.start(), match.end(), _format(value * 10) + "%"))
+    for pattern in (_QUANTITY, _BIG):
+        for match in pattern.finditer(text):
+            token = match["num"]
+            if token.isdigit() or (token[0].isdigit() and token[-1] not in BIG_UNITS):
+                continue
+            if len(token) == 1 and token in "两":
+                continue
+            value = parse_chinese_number(token)
+            if value is not None:
+                edits.append((match.start(), match.end(), _format(value)))
+    return _drop_overlaps(edits)
+
+
+def _drop_overlaps(edits: list[Edit]) -> list[Edit]:
+    edits.sort(key=lambda edit: (edit[0], -(edit[1] - edit[0])))
+    kept: list[Edit] = []
+    cursor = -1
+    for edit in edits:
+        if edit[0] >= cursor:
+            kept.append(edit)
+            cursor = edit[1]
+    return kept

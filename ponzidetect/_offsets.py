@@ -1,0 +1,115 @@
+"""Length-changing text edits that keep a map back to the original offsets.
+
+A pass takes a text and a sorted list of non-overlapping edits ``(start, end, replacement)`` and
+returns the edited text plus, for every output character, the half-open span of input characters
+it came from. Passes compose, so any number of edits maps back to the raw text in one lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+Edit = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """Map from positions of an edited text to spans of the text it came from.
+
+    ``starts[i]`` and ``ends[i]`` give the half-open source span of output character ``i``.
+    ``None`` arrays mean the identity map (no edit changed any length).
+    """
+
+    starts: np.ndarray | None
+    ends: np.ndarray | None
+    source_length: int
+
+    @classmethod
+    def identity(cls, length: int) -> OffsetMap:
+        """Return the map of a text that was not edited."""
+        return cls(None, None, length)
+
+    @property
+    def is_identity(self) -> bool:
+        """True when output positions equal source positions."""
+        return self.starts is None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map the output span ``[start, end)`` to a source span.
+
+        Parameters
+        ----------
+        start, end : int
+            Half-open span in the edited text; ``end > start``.
+
+        Returns
+        -------
+        tuple of int
+            The smallest source span that produced those characters.
+        """
+        if self.starts is None or self.ends is None:
+            return start, end
+        if end <= start:
+            position = int(self.starts[start]) if start < len(self.starts) else self.source_length
+            return position, position
+        return int(self.starts[start]), int(self.ends[end - 1])
+
+    def then(self, later: OffsetMap) -> OffsetMap:
+        """Compose: ``later`` maps a newer text onto this map's output text."""
+        if later.is_identity:
+            return self
+        if self.is_identity:
+            return OffsetMap(later.starts, later.ends, self.source_length)
+        assert self.starts is not None and self.ends is not None
+        assert later.starts is not None and later.ends is not None
+        return OffsetMap(
+            self.starts[later.starts], self.ends[later.ends - 1], self.source_length
+        )
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, OffsetMap]:
+    """Apply sorted, non-overlapping edits to ``text``.
+
+    Parameters
+    ----------
+    text : str
+        The text to edit.
+    edits : iterable of (start, end, replacement)
+        Sorted by ``start``, non-overlapping, each with ``end > start``.
+
+    Returns
+    -------
+    tuple of (str, OffsetMap)
+        The edited text and the map from its positions back into ``text``.
+    """
+    pieces: list[str] = []
+    start_parts: list[np.ndarray] = []
+    end_parts: list[np.ndarray] = []
+    cursor = 0
+    for start, end, replacement in edits:
+        if start > cursor:
+            pieces.append(text[cursor:start])
+            kept = np.arange(cursor, start, dtype=np.int64)
+            start_parts.append(kept)
+            end_parts.append(kept + 1)
+        if replacement:
+            pieces.append(replacement)
+            start_parts.append(np.full(len(replacement), start, dtype=np.int64))
+            end_parts.append(np.full(len(replacement), end, dtype=np.int64))
+        cursor = end
+    if not pieces and cursor == 0:
+        return text, OffsetMap.identity(len(text))
+    if cursor < len(text):
+        pieces.append(text[cursor:])
+        kept = np.arange(cursor, len(text), dtype=np.int64)
+        start_parts.append(kept)
+        end_parts.append(kept + 1)
+    if not start_parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return "", OffsetMap(empty, empty, len(text))
+    return "".join(pieces), OffsetMap(
+        np.concatenate(start_parts), np.concatenate(end_parts), len(text)
+    )

@@ -1,0 +1,83 @@
+"""The :class:`Document`: one text, its normalised view, its language and the offset map."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ._offsets import OffsetMap
+from .language import detect_language
+from .normalize import normalise
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A text prepared once for every extractor.
+
+    Attributes
+    ----------
+    raw : str
+        The original text; every evidence span points into it.
+    text : str
+        The normalised view that patterns match against.
+    offsets : OffsetMap
+        Maps spans of ``text`` to spans of ``raw``.
+    language : str
+        ``en``, ``zh``, ``mixed`` or ``und``.
+    has_han, has_latin : bool
+        Whether Chinese or English patterns can match at all.
+    """
+
+    raw: str
+    text: str
+    offsets: OffsetMap
+    language: str
+    has_han: bool
+    has_latin: bool
+
+    @classmethod
+    def from_text(cls, raw: str) -> Document:
+        """Normalise ``raw`` and detect its language.
+
+        Parameters
+        ----------
+        raw : str
+            The text to analyse.
+
+        Returns
+        -------
+        Document
+
+        Examples
+        --------
+        >>> doc = Document.from_text("保本保息，日息百分之一")
+        >>> doc.language, doc.text
+        ('zh', '保本保息，日息1%')
+        """
+        if not isinstance(raw, str):
+            raise TypeError(f"text must be str, not {type(raw).__name__}")
+        view = normalise(raw)
+        return cls(
+            raw=raw,
+            text=view.text,
+            offsets=view.offsets,
+            language=detect_language(view.text),
+            has_han=_HAN.search(view.text) is not None,
+            has_latin=_LATIN.search(view.text) is not None,
+        )
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text to the raw text."""
+        return self.offsets.span(start, end)
+
+    def languages(self) -> tuple[str, ...]:
+        """The pattern languages worth running on this document."""
+        found = []
+        if self.has_latin:
+            found.append("en")
+        if self.has_han:
+            found.append("zh")
+        return tuple(found)

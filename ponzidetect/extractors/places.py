@@ -1,0 +1,67 @@
+"""Cities and countries named in promotion-tour or event context.
+
+The gazetteer and the event cue words live in the flag file (``features/promotion_tours.toml``).
+Each place named within reach of an event cue ("roadshow", "summit", 推介会, 考察) is evidence;
+the flag's value is the number of distinct places.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from functools import cache
+
+from ..catalogue import FlagSpec
+from ..document import Document
+from . import Candidate, extractor
+
+
+@cache
+def _gazetteer(entries: tuple[tuple[str, ...], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    canonical: dict[str, str] = {}
+    for names in entries:
+        for name in names:
+            canonical[name.lower()] = names[0]
+    alternatives = sorted(canonical, key=len, reverse=True)
+    latin = [re.escape(n) for n in alternatives if n.isascii()]
+    han = [re.escape(n) for n in alternatives if not n.isascii()]
+    parts = []
+    if latin:
+        parts.append(r"\b(?:" + "|".join(latin) + r")\b")
+    if han:
+        parts.append("(?:" + "|".join(han) + ")")
+    return re.compile("|".join(parts), re.IGNORECASE), canonical
+
+
+def _entries(raw: Sequence[Sequence[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(names) for names in raw)
+
+
+@extractor("place_count")
+def extract_tour_places(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
+    """Yield place names near an event cue, valued by their canonical English name."""
+    pattern, canonical = _gazetteer(_entries(spec.params.get("places", [])))
+    text = doc.text
+    radius = {"en": int(spec.params.get("radius_en", 160)), "zh": int(spec.params.get("radius_zh", 60))}
+    cue_spans: list[tuple[int, int, str]] = []
+    for lang in doc.languages():
+        cues = spec.context.get(lang)
+        if cues is not None:
+            cue_spans.extend((m.start(), m.end(), lang) for m in cues.finditer(text))
+    if not cue_spans:
+        return
+    cue_spans.sort()
+    starts = [span[0] for span in cue_spans]
+    for match in pattern.finditer(text):
+        lang = "en" if match.group().isascii() else "zh"
+        reach = radius[lang]
+        index = bisect.bisect_left(starts, match.start() - reach)
+        near_cue = any(
+            cue_start <= match.end() + reach and cue_end >= match.start() - reach
+            for cue_start, cue_end, _ in cue_spans[index:index + 8]
+        )
+        if near_cue:
+            name = canonical[match.group().lower()]
+            yield Candidate(match.start(), match.end(), f"{lang}.place", 0.6, lang, name, "place",
+                            f"{name} named in tour/event context")

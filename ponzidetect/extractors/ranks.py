@@ -1,0 +1,100 @@
+"""Counted sales ranks and member levels: "10 ranks", "V1-V10", "五个等级", rank ladders.
+
+The count is the parsed value ("10 ranks" -> 10, "V1–V7" -> 7, 五个等级 -> 5). Generic words such
+as "levels" or "tiers" count only with a rank context cue nearby (from the flag file), so
+"3 levels of the game" or "two tiers of storage" do not fire.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..catalogue import FlagSpec
+from ..document import Document
+from . import Candidate, extractor, near
+
+WORD_NUMBERS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "twenty": 20,
+}
+_COUNT = r"(?P<num>\d{1,2}|" + "|".join(WORD_NUMBERS) + r")"
+EN_COUNTED = re.compile(
+    r"\b" + _COUNT + r"[\s-]{1,3}(?:(?:member|membership|sales|partner|agent|star|vip|career"
+    r"|distributor|leadership|rank)[\s-]{1,2})?(?P<noun>ranks?|levels?|tiers?|grades?|stars?)\b",
+    re.IGNORECASE,
+)
+EN_RANGE = re.compile(
+    r"\b(?P<prefix>vip|v|lv|l|rank|level|s|p|m|t|star)\s?(?P<a>\d{1,2})\s{0,2}(?:-|~|to|through)"
+    r"\s{0,2}(?:(?P=prefix)\s?)?(?P<b>\d{1,2})\b",
+    re.IGNORECASE,
+)
+ZH_COUNTED = re.compile(
+    r"(?P<num>\d{1,2})\s{0,2}(?:个|大)?\s{0,2}(?:会员|销售|代理|团队|职务|星)?\s{0,2}"
+    r"(?P<noun>等级|级别|层级|职级|星级|段位|档次|级)"
+)
+ZH_RANGE = re.compile(
+    r"(?P<prefix>vip|v|V|VIP|Lv|LV|L|S|P|M|T)?\s?(?P<a>\d{1,2})\s{0,2}(?:星|级)?\s{0,2}"
+    r"(?:-|~|至|到)\s{0,2}(?:(?P=prefix))?\s?(?P<b>\d{1,2})\s{0,2}(?P<noun>星|级|$|[^\d])"
+)
+_STRONG_NOUNS = {"rank", "ranks", "grade", "grades"}
+
+
+def _value(token: str) -> int | None:
+    token = token.lower()
+    if token.isdigit():
+        return int(token)
+    return WORD_NUMBERS.get(token)
+
+
+def _has_context(doc: Document, spec: FlagSpec, start: int, end: int, lang: str) -> bool:
+    cues = spec.context.get(lang)
+    if cues is None:
+        return True
+    low, window = near(doc.text, start, end, 120 if lang == "en" else 40)
+    return cues.search(window) is not None
+
+
+@extractor("rank_count")
+def extract_rank_counts(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
+    """Yield counted ranks or levels with a rank/sales context."""
+    text = doc.text
+    low_limit = int(spec.params.get("min_ranks", 3))
+    high_limit = int(spec.params.get("max_ranks", 30))
+    if doc.has_latin:
+        for match in EN_COUNTED.finditer(text):
+            count = _value(match["num"])
+            if count is None or not low_limit <= count <= high_limit:
+                continue
+            strong = match["noun"].lower() in _STRONG_NOUNS
+            if strong or _has_context(doc, spec, match.start(), match.end(), "en"):
+                yield Candidate(match.start(), match.end(), "en.counted", 0.9 if strong else 0.7,
+                                "en", count, "ranks", f"{count} ranks or levels")
+        for match in EN_RANGE.finditer(text):
+            first, last = int(match["a"]), int(match["b"])
+            count = last - first + 1
+            if first > 1 or not low_limit <= count <= high_limit:
+                continue
+            if _has_context(doc, spec, match.start(), match.end(), "en"):
+                yield Candidate(match.start(), match.end(), "en.range", 0.8, "en", count,
+                                "ranks", f"rank ladder {match.group()} -> {count} ranks")
+    if doc.has_han:
+        for match in ZH_COUNTED.finditer(text):
+            count = int(match["num"])
+            if not low_limit <= count <= high_limit:
+                continue
+            if match["noun"] != "级" or _has_context(doc, spec, match.start(), match.end(), "zh"):
+                yield Candidate(match.start(), match.end(), "zh.counted", 0.8, "zh", count,
+                                "ranks", f"{count} 个等级")
+        for match in ZH_RANGE.finditer(text):
+            first, last = int(match["a"]), int(match["b"])
+            count = last - first + 1
+            if first > 1 or not low_limit <= count <= high_limit:
+                continue
+            if not match["prefix"] and match["noun"] not in "星级":
+                continue
+            if _has_context(doc, spec, match.start(), match.end(), "zh"):
+                end = match.end() if match["noun"] in "星级" else match.end("b")
+                yield Candidate(match.start(), end, "zh.range", 0.8, "zh", count, "ranks",
+                                f"等级 {first}-{last} -> {count} 级")

@@ -1,0 +1,153 @@
+"""Stated return rates, normalised to a simple annual rate in percent.
+
+"1.5% daily" -> 547.5 %/year, "月息30%" -> 360 %/year, "double your money in 100 days" ->
+365 %/year. Rates are annualised without compounding (rate x periods per year), the convention
+of HYIP studies; the note keeps the stated rate and period.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..catalogue import FlagSpec
+from ..document import Document
+from . import Candidate, extractor, to_number
+
+PERIODS_PER_YEAR = {"hour": 24 * 365, "day": 365, "week": 52, "month": 12, "year": 1}
+
+_NUM = r"(?P<num>\d{1,5}(?:[.,]\d{1,4})?)"
+_EN_PERIOD = {
+    "hourly": "hour", "hour": "hour", "daily": "day", "day": "day", "days": "day",
+    "24h": "day", "weekly": "week", "week": "week", "monthly": "month", "month": "month",
+    "annually": "year", "annual": "year", "yearly": "year", "year": "year", "pa": "year",
+    "p.a.": "year", "apy": "year", "apr": "year",
+}
+_ZH_PERIOD = [
+    ("时", "hour"), ("日", "day"), ("天", "day"), ("周", "week"), ("月", "month"), ("年", "year"),
+]
+
+EN_RATE_AFTER = re.compile(
+    _NUM + r"\s{0,2}%\s{0,3}(?:(?:per|a|an|each|every|/)\s{0,3})?"
+    r"(?P<period>daily|hourly|weekly|monthly|annually|yearly|annual|day|hour|week|month|year"
+    r"|24h|p\.a\.|pa|apy|apr)\b",
+    re.IGNORECASE,
+)
+EN_RATE_BEFORE = re.compile(
+    r"\b(?P<period>daily|hourly|weekly|monthly|apy|apr)\b\s{0,3}"
+    r"(?:[a-z]{2,12}\s{0,3}){0,2}(?:of\s{1,3}|up\s{1,3}to\s{1,3}|:\s{0,3}|=\s{0,3}|~\s{0,2})?" + _NUM
+    + r"\s{0,2}%",
+    re.IGNORECASE,
+)
+EN_MULTIPLY = re.compile(
+    r"\b(?P<verb>double|triple|quadruple|2x|3x|x2|x3)\b\s{0,3}(?:[a-z]{2,12}\s{1,3}){0,3}"
+    r"(?:in|within|after)\s{1,3}(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?)",
+    re.IGNORECASE,
+)
+EN_TOTAL_IN = re.compile(
+    _NUM + r"\s{0,2}%\s{0,3}(?:[a-z]{2,12}\s{1,3}){0,3}(?:in|within|after)\s{1,3}"
+    r"(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?)",
+    re.IGNORECASE,
+)
+ZH_RATE_BEFORE = re.compile(
+    r"(?P<period>日息|日化|日利率?|日收益率?|日返|每日收益|每天收益|每日|每天|天天|日赚|每小时|时息|"
+    r"周息|周化|每周|月息|月化|月利率?|月收益率?|每月|月返|年息|年化收益率?|年化回报率?|年化|年收益率?|年利率)"
+    r"\s{0,3}(?:[\u4e00-\u9fff]{1,4}\s{0,2})?(?:[:：约为达高到至]{0,3})\s{0,2}" + _NUM + r"\s{0,2}%"
+)
+ZH_RATE_AFTER = re.compile(
+    _NUM + r"\s{0,2}%\s{0,2}(?:的)?\s{0,2}(?P<period>日息|日收益|日利润|月息|月收益|年化|年收益|周收益)"
+)
+ZH_MULTIPLY = re.compile(
+    r"(?P<n>\d{1,4})\s{0,2}(?P<unit>个月|天|日|周|月|年)\s{0,3}(?:内|之内|左右)?\s{0,3}"
+    r"(?:就|即可|可以|可|能|便)?\s{0,2}(?:翻倍|翻番|翻(?P<mult>\d{1,3})倍|回本)"
+)
+
+_ZH_UNIT = {"天": "day", "日": "day", "周": "week", "月": "month", "个月": "month", "年": "year"}
+_EN_UNIT = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
+            "months": "month"}
+_MULTIPLIER = {"double": 2, "2x": 2, "x2": 2, "triple": 3, "3x": 3, "x3": 3, "quadruple": 4}
+
+
+def annualise(rate_percent: float, period: str) -> float:
+    """Simple annual rate in percent of ``rate_percent`` per ``period``.
+
+    Examples
+    --------
+    >>> annualise(1.5, "day")
+    547.5
+    >>> annualise(30, "month")
+    360
+    """
+    return rate_percent * PERIODS_PER_YEAR[period]
+
+
+def _zh_period(word: str) -> str:
+    for key, period in _ZH_PERIOD:
+        if key in word:
+            return period
+    return "day"
+
+
+def _candidate(match: re.Match[str], rate: float, period: str, lang: str,
+               rule: str, spec: FlagSpec, stated: str) -> Candidate | None:
+    annual = annualise(rate, period)
+    floor_key = "min_annual_yearly" if period == "year" else "min_annual_periodic"
+    if annual < float(spec.params.get(floor_key, 20)) or annual > 1e7:
+        return None
+    weight = min(1.0, 0.5 + annual / 730)
+    return Candidate(match.start(), match.end(), rule, weight, lang, round(annual, 2), "%/year",
+                     f"{stated} -> {annual:,.1f}% a year (simple)")
+
+
+@extractor("return_rate")
+def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
+    """Yield stated periodic returns at or above the flag's annual floor."""
+    text = doc.text
+    if doc.has_latin:
+        for rule, pattern in (("rate_after", EN_RATE_AFTER), ("rate_before", EN_RATE_BEFORE)):
+            for match in pattern.finditer(text):
+                rate = to_number(match["num"].replace(",", "."))
+                period = _EN_PERIOD[match["period"].lower()]
+                if rate is not None:
+                    found = _candidate(match, rate, period, "en", f"en.{rule}", spec,
+                                       f"{rate:g}% per {period}")
+                    if found:
+                        yield found
+        for match in EN_MULTIPLY.finditer(text):
+            multiple = _MULTIPLIER[match["verb"].lower()]
+            days_total = int(match["n"])
+            period = _EN_UNIT[match["unit"].lower()]
+            if days_total:
+                rate = (multiple - 1) * 100 / days_total
+                found = _candidate(match, rate, period, "en", "en.multiply", spec,
+                                   f"x{multiple} in {days_total} {period}s")
+                if found:
+                    yield found
+        for match in EN_TOTAL_IN.finditer(text):
+            total = to_number(match["num"].replace(",", "."))
+            count = int(match["n"])
+            period = _EN_UNIT[match["unit"].lower()]
+            if total and count:
+                found = _candidate(match, total / count, period, "en", "en.total_in", spec,
+                                   f"{total:g}% in {count} {period}s")
+                if found:
+                    yield found
+    if doc.has_han:
+        for rule, pattern in (("rate_before", ZH_RATE_BEFORE), ("rate_after", ZH_RATE_AFTER)):
+            for match in pattern.finditer(text):
+                rate = to_number(match["num"].replace(",", "."))
+                period = _zh_period(match["period"])
+                if rate is not None:
+                    found = _candidate(match, rate, period, "zh", f"zh.{rule}", spec,
+                                       f"{rate:g}% per {period}")
+                    if found:
+                        yield found
+        for match in ZH_MULTIPLY.finditer(text):
+            count = int(match["n"])
+            period = _ZH_UNIT[match["unit"]]
+            multiple = int(match["mult"]) if match["mult"] else 2
+            if count and multiple > 1:
+                found = _candidate(match, (multiple - 1) * 100 / count, period, "zh",
+                                   "zh.multiply", spec, f"x{multiple} in {count} {period}s")
+                if found:
+                    yield found

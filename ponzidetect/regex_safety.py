@@ -1,0 +1,90 @@
+"""Reject regular expressions that could backtrack catastrophically on untrusted text.
+
+Catalogue patterns are data that investigators may edit, and they run on text from the outside
+world, so every pattern is checked before it is compiled:
+
+- every repetition is bounded (``{m,n}`` with n <= ``MAX_REPEAT``): even ``\\s+`` followed by
+  a literal is quadratic on a long run of spaces, so ``*`` and ``+`` are refused;
+- repetitions nest at most two deep, and the product of nested upper bounds is at most
+  ``MAX_NESTED_PRODUCT``;
+- backreferences and possessive tricks are refused.
+
+With bounded work per starting position, matching time is linear in the text length.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # Python 3.11+
+    from re import _constants as sre_constants  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+MAX_REPEAT = 60
+MAX_NESTED_PRODUCT = 600
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
+
+
+class UnsafePatternError(ValueError):
+    """A catalogue pattern could take more than linear time."""
+
+
+def check_pattern(pattern: str) -> None:
+    """Raise :class:`UnsafePatternError` when ``pattern`` is not provably linear.
+
+    Parameters
+    ----------
+    pattern : str
+        A regular expression in Python syntax.
+
+    Examples
+    --------
+    >>> check_pattern(r"guaranteed\\s{1,3}returns?")
+    >>> check_pattern(r"(a+)+b")
+    Traceback (most recent call last):
+    ...
+    ponzidetect.regex_safety.UnsafePatternError: unbounded repetition (*, + or {m,}) in '(a+)+b'; use {m,n}
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error as error:
+        raise UnsafePatternError(f"invalid pattern {pattern!r}: {error}") from error
+    _walk(parsed, pattern, bound=1, depth=0)
+
+
+def _walk(items, pattern: str, bound: int, depth: int) -> None:  # noqa: ANN001
+    for op, arg in items:
+        if op in _REPEATS:
+            low, high, body = arg
+            if high == sre_constants.MAXREPEAT:
+                raise UnsafePatternError(
+                    f"unbounded repetition (*, + or {{m,}}) in {pattern!r}; use {{m,n}}"
+                )
+            if high > MAX_REPEAT:
+                raise UnsafePatternError(f"repetition bound {high} > {MAX_REPEAT} in {pattern!r}")
+            new_bound = bound * max(high, 1)
+            if depth >= 2 or new_bound > MAX_NESTED_PRODUCT:
+                raise UnsafePatternError(f"repetitions nest too deep in {pattern!r}")
+            _walk(body, pattern, new_bound, depth + 1)
+        elif op == sre_constants.SUBPATTERN:
+            _walk(arg[-1], pattern, bound, depth)
+        elif op == sre_constants.BRANCH:
+            for branch in arg[1]:
+                _walk(branch, pattern, bound, depth)
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            _walk(arg[1], pattern, bound, depth)
+        elif op in (sre_constants.GROUPREF, sre_constants.GROUPREF_EXISTS):
+            raise UnsafePatternError(f"backreferences are not allowed in {pattern!r}")
+        elif op == getattr(sre_constants, "ATOMIC_GROUP", None):
+            _walk(arg, pattern, bound, depth)
+        elif op == getattr(sre_constants, "POSSESSIVE_REPEAT", None):
+            raise UnsafePatternError(f"possessive repetition is not allowed in {pattern!r}")
+
+
+def compile_safe(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """Check ``pattern`` with :func:`check_pattern`, then compile it."""
+    check_pattern(pattern)
+    return re.compile(pattern, flags)
