@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .prefilter import Prefiltered
 from .regex_safety import UnsafePatternError, compile_safe
 
 LANGS = ("en", "zh")
@@ -36,6 +37,13 @@ class Pattern:
     regex: re.Pattern[str]
     weight: float
     requires_context: bool = False
+    scanner: Prefiltered | None = None
+
+    def finditer(self, folded: str) -> Iterator[re.Match[str]]:
+        """Matches in ASCII-folded text, scanning only around the pattern's required words."""
+        if self.scanner is None:
+            return self.regex.finditer(folded)
+        return self.scanner.finditer(folded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +174,7 @@ def parse_flag(data: Mapping[str, Any], where: str, common: Mapping[str, Any]) -
             regex=regex,
             weight=float(raw.get("weight", 1.0)),
             requires_context=bool(raw.get("requires_context", False)),
+            scanner=Prefiltered.build(regex),
         ))
     extractor = data.get("extractor")
     if not patterns and not extractor:

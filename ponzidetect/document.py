@@ -9,6 +9,7 @@ from ._offsets import OffsetMap
 from .language import detect_language
 from .normalize import normalise
 
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -25,6 +26,8 @@ class Document:
         The normalised view that patterns match against.
     offsets : OffsetMap
         Maps spans of ``text`` to spans of ``raw``.
+    folded : str
+        ``text`` with ASCII letters lower-cased (same length): what catalogue patterns match.
     language : str
         ``en``, ``zh``, ``mixed`` or ``und``.
     has_han, has_latin : bool
@@ -34,6 +37,7 @@ class Document:
     raw: str
     text: str
     offsets: OffsetMap
+    folded: str
     language: str
     has_han: bool
     has_latin: bool
@@ -64,6 +68,7 @@ class Document:
             raw=raw,
             text=view.text,
             offsets=view.offsets,
+            folded=view.text.translate(_ASCII_LOWER),
             language=detect_language(view.text),
             has_han=_HAN.search(view.text) is not None,
             has_latin=_LATIN.search(view.text) is not None,

@@ -151,11 +151,11 @@ def _context(spec: FlagSpec, text: str, start: int, end: int, lang: str) -> str 
 def _pattern_candidates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
     for lang in doc.languages():
         for pattern in spec.patterns_for(lang):
-            for match in pattern.regex.finditer(doc.text):
+            for match in pattern.finditer(doc.folded):
                 if match.end() == match.start():
                     continue
                 weight, note = pattern.weight, f"pattern {pattern.rule_id}"
-                cue = _context(spec, doc.text, match.start(), match.end(), lang)
+                cue = _context(spec, doc.folded, match.start(), match.end(), lang)
                 if pattern.requires_context and cue is None:
                     continue
                 if cue is not None:
@@ -220,7 +220,7 @@ def run_flag(doc: Document, spec: FlagSpec) -> FlagResult:
     evidence: list[Evidence] = []
     count = negated_count = 0
     for candidate in _merge(candidates):
-        cue = _negation(spec, doc.text, candidate.start, candidate.lang)
+        cue = _negation(spec, doc.folded, candidate.start, candidate.lang)
         negated = cue is not None
         count += not negated
         negated_count += negated

@@ -7,7 +7,6 @@ the flag's value is the number of distinct places.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -42,26 +41,29 @@ def _entries(raw: Sequence[Sequence[str]]) -> tuple[tuple[str, ...], ...]:
 def extract_tour_places(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
     """Yield place names near an event cue, valued by their canonical English name."""
     pattern, canonical = _gazetteer(_entries(spec.params.get("places", [])))
-    text = doc.text
+    text = doc.folded
     radius = {"en": int(spec.params.get("radius_en", 160)), "zh": int(spec.params.get("radius_zh", 60))}
-    cue_spans: list[tuple[int, int, str]] = []
+    windows: list[tuple[int, int]] = []
     for lang in doc.languages():
         cues = spec.context.get(lang)
         if cues is not None:
-            cue_spans.extend((m.start(), m.end(), lang) for m in cues.finditer(text))
-    if not cue_spans:
-        return
-    cue_spans.sort()
-    starts = [span[0] for span in cue_spans]
-    for match in pattern.finditer(text):
-        lang = "en" if match.group().isascii() else "zh"
-        reach = radius[lang]
-        index = bisect.bisect_left(starts, match.start() - reach)
-        near_cue = any(
-            cue_start <= match.end() + reach and cue_end >= match.start() - reach
-            for cue_start, cue_end, _ in cue_spans[index:index + 8]
-        )
-        if near_cue:
+            windows.extend((max(0, m.start() - radius[lang]), m.end() + radius[lang])
+                           for m in cues.finditer(text))
+    last_end = -1
+    for low, high in _merge(windows):
+        for match in pattern.finditer(text, max(low, last_end), min(high, len(text))):
+            last_end = match.end()
             name = canonical[match.group().lower()]
+            lang = "en" if match.group().isascii() else "zh"
             yield Candidate(match.start(), match.end(), f"{lang}.place", 0.6, lang, name, "place",
                             f"{name} named in tour/event context")
+
+
+def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(windows):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged

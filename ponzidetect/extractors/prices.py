@@ -51,7 +51,7 @@ def _currency(match: re.Match[str]) -> str:
 @extractor("token_price")
 def extract_fixed_prices(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
     """Yield token prices that sit next to a fixed-price or only-rises cue."""
-    text = doc.text
+    text = doc.folded
     radius = {"en": int(spec.params.get("radius_en", 120)), "zh": int(spec.params.get("radius_zh", 40))}
     for lang, pattern in (("en", EN_PRICE), ("zh", ZH_PRICE)):
         if lang not in doc.languages():

@@ -1,8 +1,8 @@
 """Counted sales ranks and member levels: "10 ranks", "V1-V10", "五个等级", rank ladders.
 
 The count is the parsed value ("10 ranks" -> 10, "V1–V7" -> 7, 五个等级 -> 5). Generic words such
-as "levels" or "tiers" count only with a rank context cue nearby (from the flag file), so
-"3 levels of the game" or "two tiers of storage" do not fire.
+as "levels", "tiers", 等级 or 级别 count only with a rank context cue nearby (from the flag file),
+so "3 levels of the game", "two tiers of storage" or 考试分为三个等级 do not fire.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ ZH_RANGE = re.compile(
     r"(?:-|~|至|到)\s{0,2}(?:(?P=prefix))?\s?(?P<b>\d{1,2})\s{0,2}(?P<noun>星|级|$|[^\d])"
 )
 _STRONG_NOUNS = {"rank", "ranks", "grade", "grades"}
+# 等级/级别/级 are as generic as "levels" (typhoon 等级, exam 等级): they need a rank context cue.
+_STRONG_NOUNS_ZH = {"职级"}
 
 
 def _value(token: str) -> int | None:
@@ -52,14 +54,14 @@ def _has_context(doc: Document, spec: FlagSpec, start: int, end: int, lang: str)
     cues = spec.context.get(lang)
     if cues is None:
         return True
-    low, window = near(doc.text, start, end, 120 if lang == "en" else 40)
+    low, window = near(doc.folded, start, end, 120 if lang == "en" else 40)
     return cues.search(window) is not None
 
 
 @extractor("rank_count")
 def extract_rank_counts(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
     """Yield counted ranks or levels with a rank/sales context."""
-    text = doc.text
+    text = doc.folded
     low_limit = int(spec.params.get("min_ranks", 3))
     high_limit = int(spec.params.get("max_ranks", 30))
     if doc.has_latin:
@@ -84,7 +86,8 @@ def extract_rank_counts(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
             count = int(match["num"])
             if not low_limit <= count <= high_limit:
                 continue
-            if match["noun"] != "级" or _has_context(doc, spec, match.start(), match.end(), "zh"):
+            strong = match["noun"] in _STRONG_NOUNS_ZH
+            if strong or _has_context(doc, spec, match.start(), match.end(), "zh"):
                 yield Candidate(match.start(), match.end(), "zh.counted", 0.8, "zh", count,
                                 "ranks", f"{count} 个等级")
         for match in ZH_RANGE.finditer(text):

@@ -102,7 +102,7 @@ def _candidate(match: re.Match[str], rate: float, period: str, lang: str,
 @extractor("return_rate")
 def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
     """Yield stated periodic returns at or above the flag's annual floor."""
-    text = doc.text
+    text = doc.folded
     if doc.has_latin:
         for rule, pattern in (("rate_after", EN_RATE_AFTER), ("rate_before", EN_RATE_BEFORE)):
             for match in pattern.finditer(text):
