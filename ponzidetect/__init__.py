@@ -16,17 +16,25 @@ from __future__ import annotations
 
 import logging
 
+from .assessment import Assessment, FlagContribution
 from .catalogue import CatalogueError, FlagSpec
 from .document import Document
 from .engine import FlagReport, Registry, default_registry, extract_flags
+from .detector import Detector, score
 from .evidence import Evidence, FlagResult
+from .model import ModelError, RiskModel, load_model, train_model
 
 logging.getLogger("ponzidetect").addHandler(logging.NullHandler())
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Assessment",
     "CatalogueError",
+    "Detector",
+    "FlagContribution",
+    "ModelError",
+    "RiskModel",
     "Document",
     "Evidence",
     "FlagReport",
@@ -36,4 +44,7 @@ __all__ = [
     "__version__",
     "default_registry",
     "extract_flags",
+    "load_model",
+    "score",
+    "train_model",
 ]

@@ -163,6 +163,7 @@ class RiskModel:
         self.meta["booster_sha256"] = _sha256(booster_text)
         self.meta["calibration"] = asdict(self.calibration)
         self.meta["thresholds"] = asdict(self.thresholds)
+        self.meta.pop("_directory", None)
         (folder / META_FILE).write_text(json.dumps(self.meta, indent=2, ensure_ascii=False,
                                                    sort_keys=True) + "\n", encoding="utf-8")
         (folder / CARD_FILE).write_text(render_model_card(self.meta), encoding="utf-8")
@@ -236,6 +237,7 @@ def load_model(directory: Path | str | None = None, registry: Registry | None = 
         booster = lgb.Booster(model_str=booster_text)
     except lgb.basic.LightGBMError as error:
         raise ModelError(f"{booster_path} is not a LightGBM model: {error}") from error
+    meta["_directory"] = str(folder)
     return RiskModel(booster, Calibration(**meta["calibration"]),
                      Thresholds(**meta["thresholds"]), meta, registry)
 
@@ -283,7 +285,7 @@ def library_versions() -> dict[str, str]:
 
 
 def train_model(data: LabelledData, config: TrainConfig | None = None, name: str = "model",
-                registry: Registry | None = None) -> RiskModel:
+                registry: Registry | None = None, features: np.ndarray | None = None) -> RiskModel:
     """Train, calibrate and threshold a model with grouped cross-validation.
 
     Parameters
@@ -296,6 +298,8 @@ def train_model(data: LabelledData, config: TrainConfig | None = None, name: str
         Model name recorded in ``meta.json``.
     registry : Registry, optional
         Catalogue to featurize with.
+    features : numpy.ndarray, optional
+        Pre-computed feature matrix of ``data`` (saves featurizing twice in evaluation).
 
     Returns
     -------
@@ -307,7 +311,7 @@ def train_model(data: LabelledData, config: TrainConfig | None = None, name: str
     featurizer = FlagFeaturizer().fit()
     featurizer.registry_ = registry
     names = feature_names(registry)
-    matrix = featurizer.transform(data.texts)
+    matrix = featurizer.transform(data.texts) if features is None else features
     labels = np.asarray(data.labels, dtype=int)
     groups = data.frame["group"].to_numpy()
     folds = min(config.folds, len(np.unique(groups)))

@@ -1,0 +1,178 @@
+"""Every UI string of the app in English and Chinese, and :func:`t` to look one up."""
+
+from __future__ import annotations
+
+LANGS = ("en", "zh")
+LANG_LABELS = {"en": "English", "zh": "中文"}
+
+# key: (English, Chinese). Placeholders use str.format names.
+STRINGS: dict[str, tuple[str, str]] = {
+    "app_title": ("ponzidetect: crypto Ponzi red-flag triage", "ponzidetect：加密项目庞氏风险初筛"),
+    "language": ("Language / 语言", "Language / 语言"),
+    "disclaimer": ("Automated triage aid, not a verdict. A high score means “read this first”, "
+                   "never “this is a crime”.",
+                   "自动化初筛辅助，不是定性结论。高分表示“优先阅读”，不表示“已构成犯罪”。"),
+    "disclaimer_short": ("Automated triage aid, not a verdict", "自动化初筛辅助，不是定性结论"),
+    "page_single": ("Single text", "单篇文本"),
+    "page_batch": ("Batch", "批量表格"),
+    "page_model": ("Model", "模型说明"),
+    # single text
+    "single_intro": ("Paste a project text (web page, whitepaper, chat post, complaint) or upload "
+                     "a file, then press Score.",
+                     "粘贴项目文本（网页、白皮书、群聊消息、举报材料）或上传文件，然后点击“评分”。"),
+    "text_label": ("Text to assess", "待评估文本"),
+    "text_placeholder": ("English or Chinese text…", "中文或英文文本……"),
+    "file_label": ("…or upload a document (.txt, .html, .pdf, .docx)",
+                   "……或上传文档（.txt、.html、.pdf、.docx）"),
+    "file_used": ("Scoring the uploaded file {name} ({chars:,} characters); remove it to score "
+                  "the text box instead.",
+                  "正在评估上传的文件 {name}（{chars:,} 个字符）；如需评估文本框内容，请先移除文件。"),
+    "score_button": ("Score", "评分"),
+    "err_empty": ("The text is empty: paste a text or upload a file, then press Score.",
+                  "文本为空：请粘贴文本或上传文件后再点击“评分”。"),
+    "err_file": ("Cannot read {name}: {error}. Save it as UTF-8 text, HTML, PDF or DOCX and "
+                 "try again.",
+                 "无法读取 {name}：{error}。请另存为 UTF-8 文本、HTML、PDF 或 DOCX 后重试。"),
+    "err_input": ("Cannot score this text: {error}", "无法评估该文本：{error}"),
+    # assessment view
+    "probability": ("Probability", "风险概率"),
+    "risk": ("Risk band", "风险等级"),
+    "risk_low": ("Low risk", "低风险"),
+    "risk_medium": ("Medium risk", "中风险"),
+    "risk_high": ("High risk", "高风险"),
+    "threshold": ("High-risk threshold", "高风险阈值"),
+    "language_detected": ("Language", "语言"),
+    "text_kind": ("Reads as", "文本类型"),
+    "model_version": ("Model version", "模型版本"),
+    "lang_en": ("English", "英文"),
+    "lang_zh": ("Chinese", "中文"),
+    "lang_mixed": ("Mixed", "中英混合"),
+    "lang_und": ("Undetermined", "未识别"),
+    "kind_promotion": ("Promotion", "推广"),
+    "kind_report": ("Report / court document", "报道/司法文书"),
+    "kind_warning": ("Warning", "风险警示"),
+    "kind_other": ("Other", "其他"),
+    "kind_note_report": ("This text reads as a report about a scheme: it may describe an offer "
+                         "without making one.",
+                         "该文本像是对骗局的报道：它可能只是描述而非推销相关产品。"),
+    "kind_note_warning": ("This text reads as a warning: red flags may be quoted, not offered.",
+                          "该文本像是风险警示：其中的风险信号可能是被引用，而非在推销。"),
+    "flags_heading": ("Red flags, strongest first", "风险信号（按贡献从高到低）"),
+    "no_flags": ("No catalogued red flag fired in this text.", "该文本未触发目录中的风险信号。"),
+    "col_flag": ("Flag", "信号"),
+    "col_id": ("ID", "编号"),
+    "col_kind": ("Kind", "类别"),
+    "col_family": ("Family", "家族"),
+    "col_contribution": ("Contribution (log-odds)", "贡献（对数几率）"),
+    "col_value": ("Parsed value", "解析值"),
+    "col_evidence": ("Evidence", "证据"),
+    "col_effect": ("Effect", "作用"),
+    "kind_red_flag": ("red flag", "风险信号"),
+    "kind_context": ("context", "语境信号"),
+    "effect_raises": ("raises risk", "提高风险"),
+    "effect_lowers": ("lowers risk", "降低风险"),
+    "other_features": ("Document features (length, language…)", "文档特征（长度、语言等）"),
+    "evidence_heading": ("Text with evidence highlighted", "原文（高亮显示证据）"),
+    "legend": ("Legend: <mark style=\"{raise}\">raises risk</mark> "
+               "<mark style=\"{lower}\">lowers risk / context</mark> "
+               "<mark style=\"{neg}\">negated (cleared)</mark>; hover a span for the rule.",
+               "图例：<mark style=\"{raise}\">提高风险</mark> "
+               "<mark style=\"{lower}\">降低风险/语境</mark> "
+               "<mark style=\"{neg}\">已被否定（不计入）</mark>；鼠标悬停可查看规则。"),
+    "chart_heading": ("Contribution of each flag to the score", "各信号对分数的贡献"),
+    "summary_line": ("{band} ({prob:.0%}). Main signals: {names}.",
+                     "{band}（{prob:.0%}）。主要信号：{names}。"),
+    "summary_none": ("no clear red flags", "无明显风险信号"),
+    # units
+    "unit_%/year": ("{v:g}% a year", "年化 {v:g}%"),
+    "unit_ranks": ("{v:g} ranks", "{v:g} 个级别"),
+    "unit_places": ("{v:g} places", "{v:g} 个地点"),
+    "unit_distinct": ("{v:g} distinct", "{v:g} 个不同项"),
+    # batch
+    "batch_intro": ("Upload a table with one text per row (CSV, TSV, JSONL, XLSX or Parquet). "
+                    "The first {cap:,} rows are scored here; for larger files use the command "
+                    "line: `ponzidetect score input.csv -o scored.csv --text-column text`.",
+                    "上传每行一条文本的表格（CSV、TSV、JSONL、XLSX 或 Parquet）。本页最多评估前 "
+                    "{cap:,} 行；更大的文件请使用命令行："
+                    "`ponzidetect score input.csv -o scored.csv --text-column text`。"),
+    "table_label": ("Table to score", "待评估表格"),
+    "err_table": ("Cannot read {name}: {error}", "无法读取 {name}：{error}"),
+    "err_no_columns": ("The table has no columns; check the header row.",
+                       "表格没有列，请检查表头。"),
+    "rows_loaded": ("{name}: {rows:,} rows, {cols} columns.", "{name}：{rows:,} 行，{cols} 列。"),
+    "rows_capped": ("Only the first {cap:,} rows were loaded. Score the whole file with the "
+                    "command line: `ponzidetect score {name} -o scored.csv`.",
+                    "仅载入了前 {cap:,} 行。完整文件请用命令行评估："
+                    "`ponzidetect score {name} -o scored.csv`。"),
+    "text_column": ("Text column", "文本列"),
+    "score_table": ("Score {rows:,} rows", "评估 {rows:,} 行"),
+    "scoring": ("Scoring…", "评估中……"),
+    "scored": ("Scored {rows:,} rows: {high:,} high, {medium:,} medium, {low:,} low, "
+               "{errors:,} errors.",
+               "已评估 {rows:,} 行：高风险 {high:,}，中风险 {medium:,}，低风险 {low:,}，"
+               "出错 {errors:,}。"),
+    "filter_risk": ("Risk bands", "风险等级"),
+    "filter_flags": ("Rows raising any of these flags", "包含以下任一信号的行"),
+    "showing": ("Showing {shown:,} of {rows:,} rows (click a column header to sort).",
+                "显示 {shown:,} / {rows:,} 行（点击列标题排序）。"),
+    "col_row": ("Row", "行号"),
+    "col_score": ("Score", "分数"),
+    "col_flags": ("Flags", "信号"),
+    "col_error": ("Error", "错误"),
+    "col_text": ("Text", "文本"),
+    "col_count": ("Rows", "行数"),
+    "risk_error": ("error", "出错"),
+    "histogram": ("Score distribution", "分数分布"),
+    "flag_freq": ("How often each flag fired", "各信号出现次数"),
+    "no_flag_rows": ("No row raised a red flag.", "没有任何行触发风险信号。"),
+    "explain_row": ("Open a row's explanation", "查看某一行的解释"),
+    "row_error": ("This row was not scored: {error}", "该行未能评估：{error}"),
+    "no_rows": ("No rows match the filters.", "没有符合筛选条件的行。"),
+    "downloads": ("Download the results", "下载结果"),
+    "download_csv": ("CSV (Excel-ready)", "CSV（可用 Excel 打开）"),
+    "download_xlsx": ("XLSX", "XLSX"),
+    "download_jsonl": ("JSONL (with full explanations)", "JSONL（含完整解释）"),
+    "download_note": ("Spreadsheet cells that start with = + - @ are prefixed with ' so Excel "
+                      "does not run them as formulas.",
+                      "以 = + - @ 开头的单元格已加前缀 '，防止 Excel 将其作为公式执行。"),
+    # model
+    "model_intro": ("What the model is, how well it did, and the red flags it looks for.",
+                    "模型简介、评估指标与风险信号目录。"),
+    "metrics_heading": ("Key metrics (out-of-fold, grouped by scheme family)",
+                        "主要指标（按项目族分组交叉验证的样本外结果）"),
+    "metrics_by": ("Metrics by {what}", "按{what}分组的指标"),
+    "by_lang": ("language", "语言"),
+    "by_file": ("corpus file", "语料文件"),
+    "by_genre": ("genre", "体裁"),
+    "evaluation_heading": ("Evaluation on held-out data", "留出数据上的评估"),
+    "no_evaluation": ("No held-out evaluation is recorded in meta.json yet.",
+                      "meta.json 中尚无留出数据评估结果。"),
+    "thresholds": ("Bands: high from {high:.3f}, medium from {medium:.3f}.",
+                   "分档：≥{high:.3f} 为高风险，≥{medium:.3f} 为中风险。"),
+    "card_heading": ("Model card", "模型卡"),
+    "card_other": ("Model card in the other language", "另一语言的模型卡"),
+    "catalogue_heading": ("Red-flag catalogue ({n} flags)", "风险信号目录（{n} 个）"),
+    "col_name": ("Name", "名称"),
+    "col_version": ("Version", "版本"),
+    "col_rationale": ("Rationale", "依据"),
+    "col_sources": ("Sources", "来源"),
+    "err_model": ("Cannot load the model: {error}", "无法加载模型：{error}"),
+}
+
+
+def t(key: str, lang: str = "en", /, **values: object) -> str:
+    """The UI string ``key`` in ``lang`` (``en`` or ``zh``), formatted with ``values``.
+
+    Raises
+    ------
+    KeyError
+        When ``key`` is not a known string (a typo in the app, caught by the tests).
+    """
+    english, chinese = STRINGS[key]
+    text = chinese if lang == "zh" else english
+    return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    """Whether ``key`` is a known UI string."""
+    return key in STRINGS

@@ -1,0 +1,94 @@
+"""Streamlit pieces shared by the pages: the cached detector, the UI language, the result view."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import streamlit as st
+
+import ponzidetect
+
+from . import render
+from .i18n import LANG_LABELS, LANGS, t
+
+LANG_KEY = "ui_lang"
+
+
+@st.cache_resource(show_spinner=False)
+def get_detector() -> ponzidetect.Detector:
+    """The shipped model, loaded once per server process."""
+    return ponzidetect.Detector()
+
+
+def lang() -> str:
+    """The UI language chosen in the sidebar (``en`` or ``zh``)."""
+    value = st.session_state.get(LANG_KEY, "en")
+    return value if value in LANGS else "en"
+
+
+def language_switch() -> str:
+    """The sidebar language switch; returns the chosen language."""
+    st.sidebar.radio(t("language", lang()), LANGS, key=LANG_KEY,
+                     format_func=LANG_LABELS.__getitem__, horizontal=True)
+    return lang()
+
+
+def show_assessment(text: str, assessment: Mapping, ui: str, key: str = "single") -> None:
+    """Band, probability, threshold, language, kind, model version, flags, highlighted text, chart.
+
+    Parameters
+    ----------
+    text : str
+        The original text (evidence offsets point into it).
+    assessment : dict
+        ``Assessment.to_dict()`` or a batch row's ``assessment``.
+    ui : str
+        UI language.
+    key : str
+        Prefix for element keys, so two views on one page do not clash.
+    """
+    probability = float(assessment["probability"])
+    st.markdown(render.risk_badge_html(assessment["risk"], probability, ui),
+                unsafe_allow_html=True)
+    st.markdown(render.summary_line(assessment, ui))
+    cols = st.columns(4)
+    cols[0].metric(t("probability", ui), f"{probability:.1%}")
+    cols[1].metric(t("threshold", ui), f"{float(assessment['threshold']):.3f}")
+    cols[2].metric(t("language_detected", ui),
+                   render.language_label(assessment.get("language", ""), ui))
+    cols[3].metric(t("text_kind", ui), render.kind_label(assessment.get("text_kind", ""), ui))
+    st.caption(f"{t('model_version', ui)}: `{assessment.get('model_version', '')}` · "
+               f"{t('disclaimer_short', ui)}")
+    if assessment.get("text_kind") in ("report", "warning"):
+        st.info(t(f"kind_note_{assessment['text_kind']}", ui))
+
+    st.subheader(t("flags_heading", ui))
+    table = render.flag_table(assessment, ui)
+    if table.empty:
+        st.success(t("no_flags", ui))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_flags")
+
+    st.subheader(t("evidence_heading", ui))
+    st.markdown(render.legend_html(ui), unsafe_allow_html=True)
+    spans = render.spans_from_flags(assessment.get("flags") or (), ui)
+    st.markdown(render.highlight_html(text, spans), unsafe_allow_html=True)
+
+    chart = render.contribution_frame(assessment, ui)
+    if not chart.empty:
+        st.subheader(t("chart_heading", ui))
+        st.altair_chart(contribution_chart(chart, ui), width="stretch", key=f"{key}_chart")
+
+
+def contribution_chart(frame, ui: str) -> alt.Chart:
+    """Horizontal bars, red for flags that raise the score, blue for those that lower it."""
+    raises, lowers = t("effect_raises", ui), t("effect_lowers", ui)
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("contribution:Q", title=t("col_contribution", ui)),
+        y=alt.Y("label:N", sort=None, title=None),
+        color=alt.Color("effect:N", title=t("col_effect", ui),
+                        scale=alt.Scale(domain=[raises, lowers], range=["#dc2626", "#2563eb"])),
+        tooltip=[alt.Tooltip("label:N", title=t("col_flag", ui)),
+                 alt.Tooltip("contribution:Q", format=".3f", title=t("col_contribution", ui))],
+    ).properties(height=alt.Step(22))

@@ -1,0 +1,227 @@
+"""Command line: ``ponzidetect flags|score|train|evaluate|audit|catalogue|app``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+from . import __version__
+
+
+def _read_input(source: str, encoding: str | None) -> str:
+    from .textio import document_text
+
+    if source == "-":
+        data = sys.stdin.buffer.read()
+        return document_text("stdin.txt", data, encoding)
+    path = Path(source)
+    if not path.is_file():
+        raise SystemExit(f"ponzidetect: {source}: no such file")
+    return document_text(path.name, path.read_bytes(), encoding)
+
+
+def cmd_flags(args: argparse.Namespace) -> int:
+    from .engine import extract_flags
+
+    text = _read_input(args.file, args.encoding)
+    report = extract_flags(text)
+    if args.json:
+        payload = report.to_dict()
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    from .engine import default_registry
+
+    registry = default_registry()
+    print(f"language: {report.language}")
+    if not report.fired:
+        print("no red flags found")
+    for result in report.fired:
+        spec = registry.get(result.flag_id)
+        value = f"  value={result.value} {result.unit or ''}" if result.value is not None else ""
+        print(f"\n{spec.id}  ({spec.name_en} / {spec.name_zh}){value}")
+        for evidence in result.evidence:
+            mark = " [negated]" if evidence.negated else ""
+            print(f"  {evidence.start:>6}-{evidence.end:<6} {evidence.text!r}{mark}")
+    return 0
+
+
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    from .engine import default_registry
+
+    for spec in default_registry():
+        print(f"{spec.id:26s} v{spec.version}  {spec.kind:8s} {spec.family:28s} {spec.name_en}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import audit_flags, audit_markdown
+    from .dataset import load_labelled
+
+    sections = []
+    for path in args.data:
+        data = load_labelled([path])
+        rows = audit_flags(data.texts, data.labels)
+        positives = sum(data.labels)
+        sections.append(audit_markdown(Path(path).name, rows, positives,
+                                       len(data.labels) - positives))
+    command = "ponzidetect audit " + " ".join(shlex.quote(p) for p in args.data)
+    text = f"Command: `{command}`\n\n" + "\n".join(sections)
+    if args.markdown:
+        Path(args.markdown).write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .dataset import load_labelled
+    from .model import TrainConfig, train_model
+
+    data = load_labelled(args.data)
+    config = TrainConfig(seed=args.seed)
+    model = train_model(data, config, name=Path(args.out).name)
+    folder = model.save(args.out)
+    overall = model.meta["cv"]["overall"]
+    print(f"trained on {len(data.labels)} texts; out-of-fold ROC-AUC "
+          f"{overall['roc_auc']:.3f}, PR-AUC {overall['pr_auc']:.3f}; threshold "
+          f"{model.thresholds.high:.3f}; saved to {folder}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .dataset import load_labelled
+    from .evaluation import evaluate_cv, evaluate_holdout, write_report
+    from .model import TrainConfig, load_model
+    from .model_card import render_model_card
+
+    command = "ponzidetect " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    if args.cv:
+        result = evaluate_cv(load_labelled(args.data), TrainConfig(seed=args.seed))
+    else:
+        if not args.train:
+            raise SystemExit("ponzidetect evaluate: give --train DATA (baselines are trained on it) "
+                             "or use --cv")
+        model = load_model(args.model)
+        result = evaluate_holdout(model, load_labelled(args.data), load_labelled(args.train))
+    markdown = write_report(result, command, Path(args.json) if args.json else None,
+                            Path(args.markdown) if args.markdown else None)
+    print(markdown)
+    if args.update_card:
+        from .model import META_FILE, default_model_dir
+
+        folder = Path(args.model) if args.model else default_model_dir()
+        meta_path = folder / META_FILE
+        meta = json.loads(meta_path.read_text("utf-8"))
+        meta["evaluation"] = {"command": command, "markdown": markdown}
+        meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                             encoding="utf-8")
+        (folder / "MODEL_CARD.md").write_text(render_model_card(meta), encoding="utf-8")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from functools import partial
+
+    from .batch import score_table
+    from .scoring import make_scorer
+
+    factory = partial(make_scorer, args.model, args.explain is not None)
+    summary = score_table(
+        args.input, args.output, text_column=args.text_column, scorer_factory=factory,
+        encoding=args.encoding, workers=args.workers,
+        explain_path=args.explain, progress=sys.stderr.isatty(),
+    )
+    print(summary.to_text(), file=sys.stderr)
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    import subprocess
+
+    script = Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py"
+    if not script.is_file():
+        raise SystemExit(f"ponzidetect app: {script} not found (run from a source checkout)")
+    command = [sys.executable, "-m", "streamlit", "run", str(script),
+               "--server.port", str(args.port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false"]
+    return subprocess.call(command)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to render the README's CLI section)."""
+    parser = argparse.ArgumentParser(prog="ponzidetect", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"ponzidetect {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    flags = sub.add_parser("flags", help="show the red flags a text raises, with evidence")
+    flags.add_argument("file", nargs="?", default="-", help="text/HTML/PDF/DOCX file, or - for stdin")
+    flags.add_argument("--json", action="store_true", help="JSON output")
+    flags.add_argument("--encoding", help="force the text encoding")
+    flags.set_defaults(func=cmd_flags)
+
+    score = sub.add_parser("score", help="score a table (CSV/TSV/JSONL/Parquet/XLSX)")
+    score.add_argument("input")
+    score.add_argument("-o", "--output", required=True)
+    score.add_argument("--text-column", default="text")
+    score.add_argument("--encoding", help="input encoding (detected when omitted)")
+    score.add_argument("--workers", type=int, default=2, help="processes (default 2)")
+    score.add_argument("--explain", help="write full assessments as JSONL here")
+    score.add_argument("--model", help="model directory (default: shipped model)")
+    score.set_defaults(func=cmd_score)
+
+    train = sub.add_parser("train", help="train a model on labelled JSONL/CSV (text,label[,group])")
+    train.add_argument("data", nargs="+")
+    train.add_argument("--out", required=True, help="model directory to write")
+    train.add_argument("--seed", type=int, default=20181)
+    train.set_defaults(func=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", help="metrics of model and baselines per slice")
+    evaluate.add_argument("data", nargs="+")
+    evaluate.add_argument("--model", help="model directory (default: shipped model)")
+    evaluate.add_argument("--train", nargs="+", help="training data for the baselines")
+    evaluate.add_argument("--cv", action="store_true",
+                          help="grouped cross-validation over DATA instead of a hold-out")
+    evaluate.add_argument("--seed", type=int, default=20181)
+    evaluate.add_argument("--json", help="write the JSON report here")
+    evaluate.add_argument("--markdown", help="write the Markdown report here")
+    evaluate.add_argument("--update-card", action="store_true",
+                          help="store the report in the model's meta.json and model card")
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    audit = sub.add_parser("audit", help="per-flag coverage, precision and lift on labelled data")
+    audit.add_argument("data", nargs="+")
+    audit.add_argument("--markdown", help="write the tables here")
+    audit.set_defaults(func=cmd_audit)
+
+    catalogue = sub.add_parser("catalogue", help="list the red-flag catalogue")
+    catalogue.set_defaults(func=cmd_catalogue)
+
+    app = sub.add_parser("app", help="start the Streamlit triage app")
+    app.add_argument("--port", type=int, default=8501)
+    app.set_defaults(func=cmd_app)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``ponzidetect`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from .dataset import DatasetError
+    from .model import ModelError
+    from .textio import TextDecodeError
+
+    try:
+        return int(args.func(args) or 0)
+    except (DatasetError, ModelError, TextDecodeError, KeyError, ValueError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"ponzidetect {args.command}: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; no partial output was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,231 @@
+"""The :class:`Detector`: load a model once, score texts, lists, frames and files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .assessment import Assessment, FlagContribution
+from .document import Document
+from .engine import FlagReport, analyse
+from .features import document_row
+from .model import RiskModel, load_model
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MAX_CHARS = 1_000_000
+
+
+def check_text(text: object, max_chars: int = MAX_CHARS) -> str:
+    """Return ``text`` if it can be scored, else raise with a message that says why.
+
+    Raises
+    ------
+    TypeError
+        When ``text`` is not a string.
+    ValueError
+        When it is empty or longer than ``max_chars``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, not {type(text).__name__}")
+    if not text.strip():
+        raise ValueError("text is empty")
+    if len(text) > max_chars:
+        raise ValueError(f"text is longer than {max_chars:,} characters ({len(text):,}); "
+                         "split it or raise max_chars")
+    return text
+
+
+def text_kind(report: FlagReport) -> str:
+    """``report``, ``warning``, ``promotion`` or ``other``, from the context flags."""
+    reporting = report.get("reporting_frame").count if "reporting_frame" in _ids(report) else 0
+    warning = report.get("warning_frame").count if "warning_frame" in _ids(report) else 0
+    action = report.get("call_to_action").count if "call_to_action" in _ids(report) else 0
+    red = sum(1 for r in report.fired if r.flag_id not in
+              {"reporting_frame", "warning_frame", "call_to_action", "risk_disclaimer"})
+    if reporting and reporting >= warning and reporting >= action:
+        return "report"
+    if warning and warning > action:
+        return "warning"
+    if action or red:
+        return "promotion"
+    return "other"
+
+
+def _ids(report: FlagReport) -> set[str]:
+    return {r.flag_id for r in report.results}
+
+
+class Detector:
+    """Score texts with one loaded model.
+
+    Parameters
+    ----------
+    model : RiskModel, path or None
+        A loaded model, a model directory, or None for the shipped default.
+    max_chars : int
+        Longest text accepted (longer ones raise ``ValueError``; batch rows get an error).
+
+    Examples
+    --------
+    >>> detector = Detector()
+    >>> result = detector.score("保本保息，日息百分之二，推荐一人拿百分之十，十代收益")
+    >>> result.risk
+    'high'
+    >>> [flag.flag_id for flag in result.red_flags][:2]  # doctest: +SKIP
+    ['high_periodic_returns', 'multilevel_referral']
+    """
+
+    def __init__(self, model: RiskModel | Path | str | None = None,
+                 max_chars: int = MAX_CHARS) -> None:
+        self.model = model if isinstance(model, RiskModel) else load_model(model)
+        self.max_chars = max_chars
+        self._flag_slices = self._slices()
+
+    def _slices(self) -> dict[str, list[int]]:
+        slices: dict[str, list[int]] = {}
+        for index, name in enumerate(self.model.feature_names):
+            prefix = name.split("__", 1)[0]
+            slices.setdefault("doc" if prefix == "doc" else prefix, []).append(index)
+        return slices
+
+    def score(self, text: str) -> Assessment:
+        """Assess one text.
+
+        Parameters
+        ----------
+        text : str
+            English, Chinese or mixed text, up to ``max_chars`` characters.
+
+        Returns
+        -------
+        Assessment
+        """
+        doc = Document.from_text(check_text(text, self.max_chars))
+        registry = self.model.registry
+        report = analyse(doc, registry)
+        row = document_row(doc, report, registry).reshape(1, -1)
+        contributions = self.model.contributions(row)[0]
+        raw = float(contributions.sum())
+        probability = float(self.model.calibration(np.array([raw]))[0])
+        flags = []
+        for spec, result in zip(registry, report.results, strict=True):
+            share = float(contributions[self._flag_slices[spec.id]].sum())
+            if not result.fired and not result.negated_count and abs(share) < 1e-9:
+                continue
+            flags.append(FlagContribution(
+                flag_id=spec.id, name_en=spec.name_en, name_zh=spec.name_zh,
+                family=spec.family, kind=spec.kind, contribution=share, fired=result.fired,
+                value=result.value, unit=result.unit, evidence=result.evidence,
+            ))
+        flags.sort(key=lambda flag: (-flag.contribution, flag.flag_id))
+        return Assessment(
+            probability=probability,
+            risk=self.model.thresholds.band(probability),
+            threshold=self.model.thresholds.high,
+            language=doc.language,
+            text_kind=text_kind(report),
+            model_version=self.model.version,
+            base_value=float(contributions[-1]),
+            raw_score=raw,
+            other_contribution=float(contributions[self._flag_slices.get("doc", [])].sum()),
+            flags=tuple(flags),
+        )
+
+    def score_many(self, texts: Iterable[str], workers: int = 1) -> Iterator[Assessment]:
+        """Assess many texts, in order; ``workers > 1`` uses that many processes.
+
+        Invalid texts raise as in :meth:`score`; use :meth:`score_frame` for per-row errors.
+        """
+        if workers <= 1:
+            for text in texts:
+                yield self.score(text)
+            return
+        model_dir = self.model.meta.get("_directory")
+        with ProcessPoolExecutor(workers, initializer=_init_worker,
+                                 initargs=(model_dir, self.max_chars)) as pool:
+            yield from pool.map(_score_in_worker, texts, chunksize=16)
+
+    def score_frame(self, frame: pd.DataFrame, text_column: str = "text",
+                    explain: bool = False) -> pd.DataFrame:
+        """Return a copy of ``frame`` with ``score``, ``risk``, ``flags`` and ``error`` columns.
+
+        Every row gets a result: rows that cannot be scored get an ``error`` message and empty
+        score. With ``explain=True`` an ``assessment`` column holds each row's full dict.
+        """
+        if text_column not in frame.columns:
+            columns = ", ".join(map(str, frame.columns))
+            raise KeyError(f"column {text_column!r} not found; columns are: {columns}")
+        outcomes = [self.outcome(value, explain) for value in frame[text_column].tolist()]
+        result = frame.copy()
+        result["score"] = [o["score"] for o in outcomes]
+        result["risk"] = [o["risk"] for o in outcomes]
+        result["flags"] = [";".join(o["flags"]) for o in outcomes]
+        result["error"] = [o["error"] for o in outcomes]
+        if explain:
+            result["assessment"] = [o["explanation"] for o in outcomes]
+        return result
+
+    def outcome(self, value: object, explain: bool = False) -> dict[str, Any]:
+        """Score one cell, turning bad input into an error message instead of an exception."""
+        try:
+            assessment = self.score(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as error:
+            return {"score": None, "risk": "", "flags": (), "error": str(error),
+                    "explanation": None}
+        return {
+            "score": round(assessment.probability, 6),
+            "risk": assessment.risk,
+            "flags": tuple(f.flag_id for f in assessment.red_flags),
+            "error": "",
+            "explanation": assessment.to_dict() if explain else None,
+        }
+
+
+_WORKER: Detector | None = None
+
+
+def _init_worker(model_dir: str | None, max_chars: int) -> None:
+    global _WORKER
+    _WORKER = Detector(model_dir, max_chars=max_chars)
+
+
+def _score_in_worker(text: str) -> Assessment:
+    assert _WORKER is not None
+    return _WORKER.score(text)
+
+
+@cache
+def default_detector() -> Detector:
+    """The shipped model's detector, loaded once per process."""
+    return Detector()
+
+
+def score(text: str) -> Assessment:
+    """Assess one text with the shipped default model.
+
+    Parameters
+    ----------
+    text : str
+        English, Chinese or mixed text.
+
+    Returns
+    -------
+    Assessment
+        Probability, risk band, threshold, language, text kind, model version, and the flags
+        sorted by contribution with their evidence.
+
+    Examples
+    --------
+    >>> import ponzidetect
+    >>> result = ponzidetect.score("Deposit now: 3% daily, guaranteed, paid from new members")
+    >>> result.risk, result.probability > 0.5
+    ('high', True)
+    """
+    return default_detector().score(text)

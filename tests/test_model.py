@@ -1,0 +1,153 @@
+"""Model: a tiny seeded model trained at test time; save/load, contributions, schema checks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from ponzidetect import Detector, ModelError, load_model, train_model
+from ponzidetect.dataset import DatasetError, load_labelled
+from ponzidetect.model import TrainConfig
+
+POSITIVE = [
+    "Guaranteed 2% daily returns, paid from new members' deposits.",
+    "Earn 10% of your referrals' deposits, 5 levels deep. Join now!",
+    "保本保息，日息百分之一，推荐一人拿百分之十。",
+    "Double your BNB in 30 days. Hire miners and compound.",
+    "币价只涨不跌，固定价格每枚3元，团队分为十个等级。",
+    "Fixed token price set by the foundation; only goes up. Starter to Tycoon packages.",
+    "AI quant bot pays 1.5% a day, withdrawal fee 10%, must reinvest 50%.",
+    "躺赚！拉人头就有动态收益，见点奖拿二十代。",
+]
+NEGATIVE = [
+    "Our savings account pays 2.1% a year; deposits are insured.",
+    "Staking rewards are variable and not guaranteed; capital at risk.",
+    "三年期定期存款年利率2.35%，受存款保险保障。",
+    "Invite a friend and get 20% of their trading fees, one level only.",
+    "警方提醒：谨防以高息为诱饵的骗局。",
+    "The NFT collection mints on Friday; 10,000 pieces, no roadmap promises.",
+    "本产品不保本，过往业绩不代表未来表现。",
+    "The museum opens at 9am and closes at 5pm on weekdays.",
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    rows = []
+    for index, text in enumerate(POSITIVE * 3):
+        rows.append({"id": f"p{index}", "text": text, "label": 1, "group": f"gp{index % 8}",
+                     "lang": "en"})
+    for index, text in enumerate(NEGATIVE * 3):
+        rows.append({"id": f"n{index}", "text": text, "label": 0, "group": f"gn{index % 8}",
+                     "lang": "en"})
+    path = folder / "tiny.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    return path
+
+
+CONFIG = TrainConfig(seed=7, folds=4, rounds=40, min_data_in_leaf=2)
+
+
+@pytest.fixture(scope="module")
+def saved_model(corpus, tmp_path_factory):
+    model = train_model(load_labelled([corpus]), CONFIG, name="tiny")
+    folder = tmp_path_factory.mktemp("model") / "tiny"
+    model.save(folder)
+    return model, folder
+
+
+def test_training_is_reproducible(corpus, saved_model, tmp_path) -> None:
+    _, folder = saved_model
+    again = train_model(load_labelled([corpus]), CONFIG, name="tiny")
+    again.save(tmp_path / "tiny")
+    assert (tmp_path / "tiny" / "booster.txt").read_text() == (folder / "booster.txt").read_text()
+    first = json.loads((folder / "meta.json").read_text())
+    second = json.loads((tmp_path / "tiny" / "meta.json").read_text())
+    assert first["cv"] == second["cv"]
+    assert first["thresholds"] == second["thresholds"]
+
+
+def test_save_load_gives_identical_predictions(saved_model) -> None:
+    model, folder = saved_model
+    loaded = load_model(folder)
+    texts = POSITIVE + NEGATIVE
+    assert np.array_equal(model.predict_proba(texts), loaded.predict_proba(texts))
+
+
+def test_contributions_sum_to_raw_score(saved_model) -> None:
+    _, folder = saved_model
+    detector = Detector(folder)
+    for text in POSITIVE[:3] + NEGATIVE[:3]:
+        assessment = detector.score(text)
+        total = assessment.base_value + assessment.other_contribution + sum(
+            flag.contribution for flag in assessment.flags)
+        assert total == pytest.approx(assessment.raw_score, abs=1e-6)
+
+
+def test_flags_sorted_by_contribution_with_evidence(saved_model) -> None:
+    _, folder = saved_model
+    assessment = Detector(folder).score(POSITIVE[0])
+    contributions = [flag.contribution for flag in assessment.flags]
+    assert contributions == sorted(contributions, reverse=True)
+    assert any(flag.evidence for flag in assessment.fired)
+    assert json.dumps(assessment.to_dict())
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda meta: meta["feature_names"].pop(), "feature schema"),
+        (lambda meta: meta["flag_versions"].update(guaranteed_returns=99), "flag versions"),
+        (lambda meta: meta.update(schema_version=0), "model schema"),
+    ],
+)
+def test_schema_mismatch_raises(saved_model, tmp_path, edit, message: str) -> None:
+    _, folder = saved_model
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    meta = json.loads((copy / "meta.json").read_text())
+    edit(meta)
+    (copy / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=message):
+        load_model(copy)
+
+
+def test_missing_or_tampered_files_raise(saved_model, tmp_path) -> None:
+    with pytest.raises(ModelError, match="not a ponzidetect model"):
+        load_model(tmp_path)
+    _, folder = saved_model
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    (copy / "booster.txt").write_text((copy / "booster.txt").read_text() + "\n# tampered\n")
+    with pytest.raises(ModelError, match="checksum"):
+        load_model(copy)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"text": "x"}', "missing label"),
+        ('{"label": 1}', "missing text"),
+        ('{"text": "", "label": 1}', "non-empty string"),
+        ('{"text": "x", "label": 7}', "must be 0 or 1"),
+        ("not json", "not valid JSON"),
+        ('["a list"]', "expected a JSON object"),
+    ],
+)
+def test_corpus_loader_rejects_bad_rows(tmp_path, line: str, message: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "fine", "label": 0}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match=f"bad.jsonl line 2: .*{message}"):
+        load_labelled([path])
+
+
+def test_shipped_model_loads_and_scores() -> None:
+    detector = Detector()
+    high = detector.score("保本保息，日息百分之二，推荐一人拿百分之十，团队十代收益，名额有限！")
+    low = detector.score("三年期定期存款年利率2.35%，受存款保险保障，可提前支取。")
+    assert high.probability > low.probability
+    assert high.risk == "high" and low.risk == "low"
