@@ -79,6 +79,8 @@ class Assessment:
         ``base_value`` plus all contributions (log-odds before calibration).
     other_contribution : float
         Contribution of document-level features (length, language, digit share...).
+    text_contribution : float
+        Contribution of the text channel (character n-gram model), 0 without one.
     flags : tuple of FlagContribution
         Every flag that fired or moved the score, strongest contribution first.
     """
@@ -92,6 +94,7 @@ class Assessment:
     base_value: float
     raw_score: float
     other_contribution: float
+    text_contribution: float
     flags: tuple[FlagContribution, ...]
 
     @property
@@ -112,6 +115,7 @@ class Assessment:
             "text_kind": self.text_kind, "model_version": self.model_version,
             "base_value": round(self.base_value, 6), "raw_score": round(self.raw_score, 6),
             "other_contribution": round(self.other_contribution, 6),
+            "text_contribution": round(self.text_contribution, 6),
             "flags": [flag.to_dict() for flag in self.flags],
             "disclaimer": DISCLAIMER_EN,
         }

@@ -24,6 +24,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
@@ -472,7 +473,7 @@ def _outcome_stream(frames: Iterable[pd.DataFrame], text_column: str,
                                      keep_explanations=keep_explanations)
         return
     _check_picklable(scorer_factory)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(),
                                initializer=_init_worker, initargs=(scorer_factory,))
     pending: deque[tuple[pd.DataFrame, Future[list[RowOutcome]]]] = deque()
     finished = False
@@ -488,11 +489,26 @@ def _outcome_stream(frames: Iterable[pd.DataFrame], text_column: str,
             done, future = pending.popleft()
             yield done, future.result()
         finished = True
+    except BrokenProcessPool as exc:
+        raise RuntimeError("a scoring worker process died (out of memory, killed, or the calling "
+                           "script lacks an `if __name__ == '__main__':` guard); rerun with "
+                           "workers=1 to see the underlying error") from exc
     finally:
         if finished:
             pool.shutdown(wait=True)
         else:
             _stop_pool(pool, pending)
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    """Fork server where there is one (a clean single-threaded parent, with ponzidetect imported
+    once so workers start fast), spawn elsewhere. Plain fork is avoided: the parent may already
+    run Arrow or OpenMP threads, and forking a threaded process can deadlock the child."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def _check_picklable(scorer_factory: ScorerFactory) -> None:

@@ -15,6 +15,7 @@ from .document import Document
 from .engine import FlagReport, analyse
 from .features import document_row
 from .model import RiskModel, load_model
+from .text_channel import hashed_counts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,8 +92,7 @@ class Detector:
     def _slices(self) -> dict[str, list[int]]:
         slices: dict[str, list[int]] = {}
         for index, name in enumerate(self.model.feature_names):
-            prefix = name.split("__", 1)[0]
-            slices.setdefault("doc" if prefix == "doc" else prefix, []).append(index)
+            slices.setdefault(name.split("__", 1)[0], []).append(index)
         return slices
 
     def score(self, text: str) -> Assessment:
@@ -111,6 +111,9 @@ class Detector:
         registry = self.model.registry
         report = analyse(doc, registry)
         row = document_row(doc, report, registry).reshape(1, -1)
+        if self.model.text_channel is not None:
+            logit = self.model.text_channel.logit(hashed_counts([doc.folded]))
+            row = np.hstack([row, logit.reshape(1, 1)])
         contributions = self.model.contributions(row)[0]
         raw = float(contributions.sum())
         probability = float(self.model.calibration(np.array([raw]))[0])
@@ -135,6 +138,7 @@ class Detector:
             base_value=float(contributions[-1]),
             raw_score=raw,
             other_contribution=float(contributions[self._flag_slices.get("doc", [])].sum()),
+            text_contribution=float(contributions[self._flag_slices.get("text", [])].sum()),
             flags=tuple(flags),
         )
 

@@ -59,7 +59,7 @@ class Document:
         --------
         >>> doc = Document.from_text("保本保息，日息百分之一")
         >>> doc.language, doc.text
-        ('zh', '保本保息，日息1%')
+        ('zh', '保本保息,日息1%')
         """
         if not isinstance(raw, str):
             raise TypeError(f"text must be str, not {type(raw).__name__}")

@@ -21,9 +21,9 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from .baselines import keyword_scores, tfidf_logreg
 from .dataset import LabelledData, load_labelled
-from .features import FlagFeaturizer
 from .metrics import classification_report
-from .model import RiskModel, TrainConfig, choose_thresholds, train_model
+from .engine import default_registry
+from .model import FeatureSet, RiskModel, TrainConfig, choose_thresholds, train_model
 from .model_card import metrics_table
 
 SYSTEMS = ("model", "tfidf_logreg", "keyword_count")
@@ -85,13 +85,13 @@ def evaluate_cv(data: LabelledData, config: TrainConfig | None = None) -> dict[s
     probs = {system: np.zeros(len(labels)) for system in SYSTEMS}
     fold_thresholds: dict[str, list[float]] = {system: [] for system in SYSTEMS}
     predicted = {system: np.zeros(len(labels), dtype=bool) for system in SYSTEMS}
-    matrix = FlagFeaturizer().fit().transform(data.texts)
+    features = FeatureSet.of(data.texts, default_registry())
     keyword = keyword_scores(data.texts)
-    for train_idx, test_idx in splitter.split(matrix, labels, groups):
+    for train_idx, test_idx in splitter.split(features.flags, labels, groups):
         fold_data = LabelledData(data.frame.iloc[train_idx].reset_index(drop=True), "fold")
         model = train_model(fold_data, replace(config, folds=min(config.folds, 4)),
-                            features=matrix[train_idx])
-        fold = {"model": model.probability(matrix[test_idx])}
+                            features=features.subset(train_idx))
+        fold = {"model": model.probability(model.matrix(features.subset(test_idx)))}
         thresholds = {"model": model.thresholds.high}
         tfidf = tfidf_logreg(config.seed).fit(fold_data.texts, fold_data.labels)
         fold["tfidf_logreg"] = tfidf.predict_proba([data.texts[i] for i in test_idx])[:, 1]
@@ -104,9 +104,9 @@ def evaluate_cv(data: LabelledData, config: TrainConfig | None = None) -> dict[s
             probs[system][test_idx] = fold[system]
             predicted[system][test_idx] = fold[system] >= thresholds[system]
             fold_thresholds[system].append(thresholds[system])
-    # Per-fold thresholds differ; report at each row's own fold threshold by rescaling scores
-    # so that 0.5 is that fold's threshold is overkill: we report threshold-free metrics from
-    # the scores and threshold metrics from the per-fold decisions.
+    # Thresholds differ per fold: threshold-free metrics (ROC-AUC, PR-AUC, ECE) come from the
+    # out-of-fold scores, decision metrics (precision, recall, F1, FPR) from each fold's own
+    # threshold.
     mean_thresholds = {s: float(np.mean(v)) for s, v in fold_thresholds.items()}
     slices = _slices(data.frame, probs, mean_thresholds)
     _apply_fold_decisions(slices, data.frame, labels, predicted)

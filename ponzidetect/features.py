@@ -73,6 +73,21 @@ def document_row(doc: Document, report: FlagReport, registry: Registry) -> np.nd
     return np.asarray(row, dtype=np.float64)
 
 
+def featurize(texts: Sequence[str], registry: Registry) -> tuple[np.ndarray, list[str]]:
+    """Flag and document features of ``texts``, plus their normalised case-folded views.
+
+    The folded views feed the text channel, so each text is normalised only once.
+    """
+    rows, folded = [], []
+    for text in texts:
+        doc = Document.from_text(str(text))
+        rows.append(document_row(doc, analyse(doc, registry), registry))
+        folded.append(doc.folded)
+    width = len(feature_names(registry))
+    matrix = np.vstack(rows) if rows else np.zeros((0, width))
+    return matrix, folded
+
+
 class FlagFeaturizer(TransformerMixin, BaseEstimator):
     """Turn texts into the red-flag feature matrix.
 
@@ -105,12 +120,7 @@ class FlagFeaturizer(TransformerMixin, BaseEstimator):
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """Feature matrix of ``texts`` (one row per text)."""
-        registry = self.registry_
-        rows = [document_row(doc, analyse(doc, registry), registry)
-                for doc in (Document.from_text(str(text)) for text in texts)]
-        if not rows:
-            return np.zeros((0, self.n_features_out_))
-        return np.vstack(rows)
+        return featurize(texts, self.registry_)[0]
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """ASCII feature names ``<flag_id>__<stat>`` and ``doc__*``."""

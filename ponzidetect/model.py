@@ -23,8 +23,9 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from .dataset import LabelledData
 from .engine import Registry, default_registry
-from .features import FlagFeaturizer, feature_names
+from .features import featurize, feature_names
 from .metrics import classification_report
+from .text_channel import TextChannel, hashed_counts
 
 LOG = logging.getLogger("ponzidetect")
 SCHEMA_VERSION = 1
@@ -52,6 +53,7 @@ class TrainConfig:
     target_precision: float = 0.9
     medium_recall: float = 0.95
     monotone_red_flags: bool = True
+    text_channel: bool = True
 
     def lgb_params(self, names: list[str], registry: Registry) -> dict[str, Any]:
         """LightGBM parameters, deterministic and single-threaded for reproducibility."""
@@ -81,8 +83,35 @@ def _monotone(names: list[str], registry: Registry) -> list[int]:
     constraints = []
     for name in names:
         flag, _, stat = name.partition("__")
-        constraints.append(1 if flag in red and stat in {"any", "strength"} else 0)
+        constraints.append(1 if (flag in red and stat in {"any", "strength"})
+                           or name == TEXT_FEATURE else 0)
     return constraints
+
+
+TEXT_FEATURE = "text__score"
+
+
+def model_feature_names(registry: Registry, text_channel: bool) -> list[str]:
+    """Columns of the booster's input: flag and document features, then the text score."""
+    return feature_names(registry) + ([TEXT_FEATURE] if text_channel else [])
+
+
+@dataclass(frozen=True)
+class FeatureSet:
+    """Flag/document features and hashed text counts of the same rows."""
+
+    flags: np.ndarray
+    counts: Any
+
+    @classmethod
+    def of(cls, texts: list[str], registry: Registry) -> FeatureSet:
+        """Featurize ``texts`` once for both channels."""
+        flags, folded = featurize(texts, registry)
+        return cls(flags, hashed_counts(folded))
+
+    def subset(self, index: np.ndarray) -> FeatureSet:
+        """The rows at ``index``."""
+        return FeatureSet(self.flags[index], self.counts[index])
 
 
 @dataclass(frozen=True)
@@ -121,10 +150,9 @@ class RiskModel:
     thresholds: Thresholds
     meta: dict[str, Any]
     registry: Registry = field(default_factory=default_registry)
+    text_channel: TextChannel | None = None
 
     def __post_init__(self) -> None:
-        self.featurizer = FlagFeaturizer().fit()
-        self.featurizer.registry_ = self.registry
         self.feature_names = list(self.meta["feature_names"])
 
     @property
@@ -133,8 +161,15 @@ class RiskModel:
         return f"{self.meta.get('name', 'model')}@{self.meta.get('booster_sha256', '')[:12]}"
 
     def features(self, texts: list[str]) -> np.ndarray:
-        """The feature matrix of ``texts``."""
-        return self.featurizer.transform(texts)
+        """The booster's input matrix for ``texts``."""
+        return self.matrix(FeatureSet.of(list(texts), self.registry))
+
+    def matrix(self, features: FeatureSet) -> np.ndarray:
+        """Append the text channel's score to precomputed features."""
+        if self.text_channel is None:
+            return features.flags
+        logit = self.text_channel.logit(features.counts).reshape(-1, 1)
+        return np.hstack([features.flags, logit])
 
     def raw_score(self, matrix: np.ndarray) -> np.ndarray:
         """Booster log-odds."""
@@ -160,6 +195,9 @@ class RiskModel:
         folder.mkdir(parents=True, exist_ok=True)
         booster_text = self.booster.model_to_string()
         (folder / BOOSTER_FILE).write_text(booster_text, encoding="utf-8")
+        if self.text_channel is not None:
+            self.text_channel.save(folder)
+            self.meta["text_channel"] = {"intercept": self.text_channel.intercept}
         self.meta["booster_sha256"] = _sha256(booster_text)
         self.meta["calibration"] = asdict(self.calibration)
         self.meta["thresholds"] = asdict(self.thresholds)
@@ -219,7 +257,7 @@ def load_model(directory: Path | str | None = None, registry: Registry | None = 
     if meta.get("schema_version") != SCHEMA_VERSION:
         raise ModelError(f"{folder}: model schema {meta.get('schema_version')} is not "
                          f"{SCHEMA_VERSION}; retrain with this version of ponzidetect")
-    expected = feature_names(registry)
+    expected = model_feature_names(registry, bool(meta.get("text_channel")))
     if meta.get("feature_names") != expected:
         missing = sorted(set(expected) - set(meta.get("feature_names", [])))[:5]
         extra = sorted(set(meta.get("feature_names", [])) - set(expected))[:5]
@@ -237,9 +275,15 @@ def load_model(directory: Path | str | None = None, registry: Registry | None = 
         booster = lgb.Booster(model_str=booster_text)
     except lgb.basic.LightGBMError as error:
         raise ModelError(f"{booster_path} is not a LightGBM model: {error}") from error
+    text_channel = None
+    if meta.get("text_channel"):
+        try:
+            text_channel = TextChannel.load(folder, meta["text_channel"]["intercept"])
+        except (OSError, ValueError) as error:
+            raise ModelError(f"{folder}: text channel files unreadable: {error}") from error
     meta["_directory"] = str(folder)
     return RiskModel(booster, Calibration(**meta["calibration"]),
-                     Thresholds(**meta["thresholds"]), meta, registry)
+                     Thresholds(**meta["thresholds"]), meta, registry, text_channel)
 
 
 def _fit_booster(matrix: np.ndarray, labels: np.ndarray, names: list[str],
@@ -285,7 +329,8 @@ def library_versions() -> dict[str, str]:
 
 
 def train_model(data: LabelledData, config: TrainConfig | None = None, name: str = "model",
-                registry: Registry | None = None, features: np.ndarray | None = None) -> RiskModel:
+                registry: Registry | None = None,
+                features: FeatureSet | None = None) -> RiskModel:
     """Train, calibrate and threshold a model with grouped cross-validation.
 
     Parameters
@@ -298,8 +343,8 @@ def train_model(data: LabelledData, config: TrainConfig | None = None, name: str
         Model name recorded in ``meta.json``.
     registry : Registry, optional
         Catalogue to featurize with.
-    features : numpy.ndarray, optional
-        Pre-computed feature matrix of ``data`` (saves featurizing twice in evaluation).
+    features : FeatureSet, optional
+        Pre-computed features of ``data`` (saves featurizing twice in evaluation).
 
     Returns
     -------
@@ -308,16 +353,25 @@ def train_model(data: LabelledData, config: TrainConfig | None = None, name: str
     """
     config = config or TrainConfig()
     registry = registry or default_registry()
-    featurizer = FlagFeaturizer().fit()
-    featurizer.registry_ = registry
-    names = feature_names(registry)
-    matrix = featurizer.transform(data.texts) if features is None else features
+    names = model_feature_names(registry, config.text_channel)
+    features = features or FeatureSet.of(data.texts, registry)
     labels = np.asarray(data.labels, dtype=int)
     groups = data.frame["group"].to_numpy()
     folds = min(config.folds, len(np.unique(groups)))
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=config.seed)
+    splits = list(splitter.split(features.flags, labels, groups))
+    matrix = features.flags
+    text_channel = None
+    if config.text_channel:
+        oof_text = np.zeros(len(labels))
+        for train_idx, test_idx in splits:
+            fold_channel = TextChannel.fit(features.counts[train_idx], labels[train_idx],
+                                           config.seed)
+            oof_text[test_idx] = fold_channel.logit(features.counts[test_idx])
+        matrix = np.hstack([matrix, oof_text.reshape(-1, 1)])
+        text_channel = TextChannel.fit(features.counts, labels, config.seed)
     oof_raw = np.zeros(len(labels))
-    for fold, (train_idx, test_idx) in enumerate(splitter.split(matrix, labels, groups)):
+    for fold, (train_idx, test_idx) in enumerate(splits):
         booster = _fit_booster(matrix[train_idx], labels[train_idx], names, config, registry)
         oof_raw[test_idx] = booster.predict(matrix[test_idx], raw_score=True, num_threads=1)
         LOG.info("fold %d: %d train, %d test", fold, len(train_idx), len(test_idx))
@@ -350,7 +404,7 @@ def train_model(data: LabelledData, config: TrainConfig | None = None, name: str
         },
         "cv": _rounded(cv),
     }
-    return RiskModel(booster, calibration, thresholds, meta, registry)
+    return RiskModel(booster, calibration, thresholds, meta, registry, text_channel)
 
 
 def _rounded(value: Any) -> Any:

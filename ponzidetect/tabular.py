@@ -1058,8 +1058,10 @@ class TableWriter:
             self._workbook.save(temp)
 
     def _abandon(self) -> None:
-        for closer in (getattr(self._handle, "close", None),
-                       getattr(self._parquet, "close", None)):
+        closers = [getattr(self._handle, "close", None), getattr(self._parquet, "close", None)]
+        if self._sheet is not None:  # finish openpyxl's row stream and drop its temporary file
+            closers += [self._sheet.close, self._sheet._writer.cleanup]
+        for closer in closers:
             if closer is not None:
                 with contextlib.suppress(Exception):
                     closer()

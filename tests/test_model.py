@@ -83,8 +83,9 @@ def test_contributions_sum_to_raw_score(saved_model) -> None:
     detector = Detector(folder)
     for text in POSITIVE[:3] + NEGATIVE[:3]:
         assessment = detector.score(text)
-        total = assessment.base_value + assessment.other_contribution + sum(
-            flag.contribution for flag in assessment.flags)
+        total = (assessment.base_value + assessment.other_contribution
+                 + assessment.text_contribution
+                 + sum(flag.contribution for flag in assessment.flags))
         assert total == pytest.approx(assessment.raw_score, abs=1e-6)
 
 

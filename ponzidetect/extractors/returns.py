@@ -45,7 +45,9 @@ EN_MULTIPLY = re.compile(
     re.IGNORECASE,
 )
 EN_TOTAL_IN = re.compile(
-    _NUM + r"\s{0,2}%\s{0,3}(?:[a-z]{2,12}\s{1,3}){0,3}(?:in|within|after)\s{1,3}"
+    _NUM + r"\s{0,2}%\s{0,3}(?:[a-z]{2,12}\s{1,3}){0,2}"
+    r"(?:returns?|profits?|roi|interest|yield|gains?|earnings?|income|payout|back)\s{1,3}"
+    r"(?:[a-z]{2,12}\s{1,3}){0,1}(?:in|within|after)\s{1,3}"
     r"(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?)",
     re.IGNORECASE,
 )
@@ -60,6 +62,14 @@ ZH_RATE_AFTER = re.compile(
 ZH_MULTIPLY = re.compile(
     r"(?P<n>\d{1,4})\s{0,2}(?P<unit>个月|天|日|周|月|年)\s{0,3}(?:内|之内|左右)?\s{0,3}"
     r"(?:就|即可|可以|可|能|便)?\s{0,2}(?:翻倍|翻番|翻(?P<mult>\d{1,3})倍|回本)"
+)
+
+EN_EXAMPLE = re.compile(
+    r"\binvest\w{0,3}\s{1,3}(?P<base>\d{1,7}(?:\.\d{1,4})?)\s{0,2}[a-z]{0,6}[\s.,]{1,4}"
+    r"(?:\w{1,12}\s{1,3}){0,4}(?:withdraw|earn|receive|get|collect|claim)\w{0,3}\s{1,3}"
+    r"(?P<part>\d{1,7}(?:\.\d{1,4})?)\s{0,2}[a-z]{0,6}\s{1,3}(?:every|each|per|a)\s{1,3}"
+    r"(?P<unit>day|week|month)",
+    re.IGNORECASE,
 )
 
 _ZH_UNIT = {"天": "day", "日": "day", "周": "week", "月": "month", "个月": "month", "年": "year"}
@@ -94,7 +104,7 @@ def _candidate(match: re.Match[str], rate: float, period: str, lang: str,
     floor_key = "min_annual_yearly" if period == "year" else "min_annual_periodic"
     if annual < float(spec.params.get(floor_key, 20)) or annual > 1e7:
         return None
-    weight = min(1.0, 0.5 + annual / 730)
+    weight = min(1.0, 0.5 + annual / 730) if period != "year" else 0.3
     return Candidate(match.start(), match.end(), rule, weight, lang, round(annual, 2), "%/year",
                      f"{stated} -> {annual:,.1f}% a year (simple)")
 
@@ -130,6 +140,14 @@ def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
             if total and count:
                 found = _candidate(match, total / count, period, "en", "en.total_in", spec,
                                    f"{total:g}% in {count} {period}s")
+                if found:
+                    yield found
+        for match in EN_EXAMPLE.finditer(text):
+            base, part = to_number(match["base"]), to_number(match["part"])
+            if base and part and part < base:
+                rate = part / base * 100
+                found = _candidate(match, rate, match["unit"].lower(), "en", "en.worked_example",
+                                   spec, f"{part:g} per {base:g} every {match['unit']}")
                 if found:
                     yield found
     if doc.has_han:
