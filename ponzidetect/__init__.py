@@ -18,9 +18,9 @@ import logging
 
 from .assessment import Assessment, FlagContribution
 from .catalogue import CatalogueError, FlagSpec
+from .detector import Detector, score
 from .document import Document
 from .engine import FlagReport, Registry, default_registry, extract_flags
-from .detector import Detector, score
 from .evidence import Evidence, FlagResult
 from .model import ModelError, RiskModel, load_model, train_model
 
@@ -32,15 +32,15 @@ __all__ = [
     "Assessment",
     "CatalogueError",
     "Detector",
-    "FlagContribution",
-    "ModelError",
-    "RiskModel",
     "Document",
     "Evidence",
+    "FlagContribution",
     "FlagReport",
     "FlagResult",
     "FlagSpec",
+    "ModelError",
     "Registry",
+    "RiskModel",
     "__version__",
     "default_registry",
     "extract_flags",

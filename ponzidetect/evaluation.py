@@ -21,8 +21,8 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from .baselines import keyword_scores, tfidf_logreg
 from .dataset import LabelledData, load_labelled
-from .metrics import classification_report
 from .engine import default_registry
+from .metrics import classification_report
 from .model import FeatureSet, RiskModel, TrainConfig, choose_thresholds, train_model
 from .model_card import metrics_table
 

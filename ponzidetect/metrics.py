@@ -48,7 +48,7 @@ def classification_report(labels: Sequence[int], probs: Sequence[float],
     f1 = (2 * precision * recall / (precision + recall)
           if precision is not None and recall and precision + recall > 0 else None)
     return {
-        "n": int(len(y)),
+        "n": len(y),
         "positives": int(y.sum()),
         "roc_auc": float(roc_auc_score(y, p)) if both else None,
         "pr_auc": float(average_precision_score(y, p)) if both else None,

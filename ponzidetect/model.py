@@ -23,7 +23,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from .dataset import LabelledData
 from .engine import Registry, default_registry
-from .features import featurize, feature_names
+from .features import feature_names, featurize
 from .metrics import classification_report
 from .text_channel import TextChannel, hashed_counts
 
@@ -396,9 +396,9 @@ def train_model(data: LabelledData, config: TrainConfig | None = None, name: str
         "libraries": library_versions(),
         "training_data": {
             "fingerprint": data.fingerprint,
-            "rows": int(len(labels)),
+            "rows": len(labels),
             "positives": int(labels.sum()),
-            "groups": int(len(np.unique(groups))),
+            "groups": len(np.unique(groups)),
             "files": sorted(data.frame["file"].unique().tolist()),
             "languages": {str(k): int(v) for k, v in data.frame["lang"].value_counts().items()},
         },

@@ -18,7 +18,7 @@ from .regex_safety import sre_constants, sre_parse
 _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
 
 
-def _sequence(items) -> set[str] | None:  # noqa: ANN001
+def _sequence(items) -> set[str] | None:
     options: list[set[str]] = []
     run: list[str] = []
 

@@ -55,10 +55,10 @@ def check_pattern(pattern: str) -> None:
     _walk(parsed, pattern, bound=1, depth=0)
 
 
-def _walk(items, pattern: str, bound: int, depth: int) -> None:  # noqa: ANN001
+def _walk(items, pattern: str, bound: int, depth: int) -> None:
     for op, arg in items:
         if op in _REPEATS:
-            low, high, body = arg
+            _, high, body = arg
             if high == sre_constants.MAXREPEAT:
                 raise UnsafePatternError(
                     f"unbounded repetition (*, + or {{m,}}) in {pattern!r}; use {{m,n}}"

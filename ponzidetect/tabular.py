@@ -20,6 +20,7 @@ import contextlib
 import csv
 import datetime as dt
 import difflib
+import functools
 import json
 import logging
 import math
@@ -220,6 +221,15 @@ def detect_encoding(path: str | os.PathLike[str]) -> str:
         A Python codec name.
     """
     path = Path(path)
+    _head(path)  # exists, is a file, is not empty
+    stat = path.stat()
+    return _detect_encoding(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _detect_encoding(name: str, size: int, mtime_ns: int) -> str:
+    """Cached by path, size and modification time: a run asks several times about one file."""
+    path = Path(name)
     head = _head(path)
     bom = _bom_encoding(head)
     if bom:
@@ -917,6 +927,7 @@ class TableWriter:
         self._workbook: Any = None
         self._sheet: Any = None
         self._truncated = 0
+        self._illegal: Any = None
 
     def __enter__(self) -> TableWriter:
         self._target = _AtomicTarget(self.path)
@@ -943,11 +954,13 @@ class TableWriter:
         """
         if self._target is None:
             raise RuntimeError("use TableWriter in a with block")
+        if not all(isinstance(column, str) for column in frame.columns):
+            frame = frame.rename(columns=str)
         if self.columns is None:
-            self.columns = [str(column) for column in frame.columns]
+            self.columns = list(frame.columns)
             self._open(frame, self._target.temp)
         else:
-            extra = [str(c) for c in frame.columns if str(c) not in self.columns]
+            extra = [column for column in frame.columns if column not in self.columns]
             if extra:
                 raise TabularError(f"columns {extra} appeared after the header was written; "
                                    "every chunk must have the same columns")
@@ -1008,7 +1021,9 @@ class TableWriter:
             self._parquet = pq.ParquetWriter(temp, self._schema)
         else:
             from openpyxl import Workbook
+            from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+            self._illegal = ILLEGAL_CHARACTERS_RE
             self._workbook = Workbook(write_only=True)
             self._sheet = self._workbook.create_sheet("Sheet1")
             self._sheet.append([self._xlsx_cell(name) for name in columns])
@@ -1039,11 +1054,9 @@ class TableWriter:
             return value.isoformat()
         if isinstance(value, dt.date | dt.time):
             return value
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
         text = escape_formula(_text(value))
         assert isinstance(text, str)
-        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+        text = self._illegal.sub("\ufffd", text)
         if len(text) > _XLSX_MAX_CELL:
             self._truncated += 1
             text = text[:_XLSX_MAX_CELL]
@@ -1068,8 +1081,13 @@ class TableWriter:
         self._handle = self._parquet = self._workbook = self._sheet = None
 
 
+_PLAIN_TYPES = frozenset((str, int, bool))
+
+
 def _plain(value: object) -> object:
     """numpy and pandas scalars as plain Python values; every kind of missing as None."""
+    if type(value) in _PLAIN_TYPES:  # the common case, checked first for speed
+        return value
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):

@@ -23,6 +23,7 @@ if str(APP_DIR) not in sys.path:
 
 from triage import batch, render  # noqa: E402
 from triage.i18n import STRINGS, t  # noqa: E402
+from triage.inputs import TextDecodeError, text_to_score  # noqa: E402
 from triage.render import Span, highlight_html  # noqa: E402
 
 import ponzidetect  # noqa: E402
@@ -63,7 +64,13 @@ def marks(markup: str) -> list[tuple[str, str, str]]:
 
 @pytest.fixture(scope="module")
 def detector() -> ponzidetect.Detector:
-    return ponzidetect.Detector()
+    """The shipped model; tests that score skip (saying why) while it does not load."""
+    from triage.ui import model_dir
+
+    try:
+        return ponzidetect.Detector(model_dir())
+    except ponzidetect.ModelError as error:
+        pytest.skip(f"the shipped model does not load (retrain it): {error}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -84,6 +91,9 @@ def detector() -> ponzidetect.Detector:
                  id="crossing-overlap-strongest-style-wins"),
     pytest.param("not guaranteed", [Span(4, 14, "neg", "negated")],
                  [("neg", "negated", "guaranteed")], id="negated"),
+    pytest.param("abc", [Span(0, 3, "neg", "N"), Span(1, 2, "flat", "F")],
+                 [("neg", "N", "a"), ("flat", "N | F", "b"), ("neg", "N", "c")],
+                 id="flat-beats-negated"),
     pytest.param("ends with ranks", [Span(10, 15, "raise", "end")],
                  [("raise", "end", "ranks")], id="span-at-text-end"),
     pytest.param("short", [Span(3, 99, "raise", "clipped"), Span(4, 4, "raise", "empty"),
@@ -156,6 +166,9 @@ def test_highlight_of_real_assessment_marks_every_evidence_span(detector, text: 
     ({"name_en": "Risk disclaimer", "name_zh": "风险提示", "contribution": -1.5,
       "evidence": [{"start": 0, "end": 3, "negated": False, "note": "", "rule_id": "en.d"}]},
      "en", "lower", "Risk disclaimer: en.d"),
+    ({"name_en": "Entry package", "name_zh": "入门套餐", "contribution": 0.001,
+      "evidence": [{"start": 0, "end": 3, "negated": False, "note": "pattern"}]},
+     "zh", "flat", "入门套餐: pattern"),
 ])
 def test_spans_from_flags(flag: dict, lang: str, style: str, title: str):
     assert render.spans_from_flags([flag], lang) == [Span(0, 3, style, title)]
@@ -213,6 +226,45 @@ def test_every_ui_string_has_both_languages(key: str):
 def test_unknown_string_key_raises():
     with pytest.raises(KeyError):
         t("no_such_key", "en")
+
+
+def docx_bytes(*paragraphs: str) -> bytes:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("typed", "name", "data", "expected"), [
+    pytest.param("typed text", None, None, "typed text", id="text-box"),
+    pytest.param(None, None, None, "", id="nothing"),
+    pytest.param("ignored", "a.txt", "保本保息，日息2%".encode(), "保本保息，日息2%", id="utf8-txt"),
+    pytest.param("", "a.txt", "保本保息，日息2%".encode("gb18030"), "保本保息，日息2%",
+                 id="gb18030-txt"),
+    pytest.param("", "a.html", b"<html><script>x()</script><p>Guaranteed <b>2%</b> daily</p>",
+                 "Guaranteed 2% daily", id="html"),
+])
+def test_text_to_score(typed, name, data, expected):
+    assert text_to_score(typed, name, data) == expected
+
+
+def test_text_to_score_reads_docx():
+    data = docx_bytes("DBTC price fixed at 3 RMB", "十代收益")
+    assert text_to_score("", "pitch.docx", data) == "DBTC price fixed at 3 RMB\n十代收益"
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    pytest.param("a.txt", b"\x89PNG\r\n\x1a\n\x00\x00", id="image-named-txt"),
+    pytest.param("a.txt", b"abc\x00\x00def", id="nul-bytes"),
+    pytest.param("a.pdf", b"%PDF-1.4 truncated", id="broken-pdf"),
+    pytest.param("a.docx", b"PK\x03\x04 not a zip", id="broken-docx"),
+])
+def test_text_to_score_refuses_undecodable_upload(name: str, data: bytes):
+    with pytest.raises(TextDecodeError):
+        text_to_score("typed", name, data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -389,13 +441,14 @@ def test_single_text_page_scores_and_explains(detector, text: str, lang: str, ri
 
 @pytest.mark.parametrize("text", ["", "   \n\t "])
 def test_single_text_page_empty_text_shows_error(text: str):
+    # no detector needed: empty text is refused before the model is touched
     at = score_single(app(), text)
     assert not at.exception
     assert [e.value for e in at.error] == [t("err_empty", "en")]
     assert not any('class="pd-text"' in value for value in markdown_values(at))
 
 
-def test_single_text_page_escapes_script_in_text():
+def test_single_text_page_escapes_script_in_text(detector):
     text = "<script>alert('x')</script> Guaranteed 3% daily returns, paid from new members!"
     at = score_single(app(), text)
     highlighted = next(v for v in markdown_values(at) if 'class="pd-text"' in v)
@@ -406,7 +459,7 @@ def test_single_text_page_escapes_script_in_text():
     ("en", "Score", "Automated triage aid, not a verdict"),
     ("zh", "评分", "自动化初筛辅助，不是定性结论"),
 ])
-def test_language_switch_changes_labels(lang: str, button: str, disclaimer: str):
+def test_language_switch_changes_labels(detector, lang: str, button: str, disclaimer: str):
     at = app()
     at.sidebar.radio(key="ui_lang").set_value(lang).run()
     assert not at.exception
@@ -434,7 +487,7 @@ def batch_app(frame: pd.DataFrame, lang: str = "en") -> AppTest:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_batch_page_scores_filters_and_explains(lang: str):
+def test_batch_page_scores_filters_and_explains(detector, lang: str):
     at = batch_app(sample_frame(), lang)
     assert not at.exception
     assert at.selectbox(key="batch_column").value == "content"
@@ -460,7 +513,7 @@ def test_batch_page_scores_filters_and_explains(lang: str):
     assert len(at.dataframe[0].value) == 2
 
 
-def test_batch_page_error_row_is_explained_as_error():
+def test_batch_page_error_row_is_explained_as_error(detector):
     at = batch_app(pd.DataFrame({"text": ["", EN_BANK]}))
     at.button(key="batch_score").click().run()
     at.selectbox(key="batch_row").set_value(0).run()
@@ -474,6 +527,31 @@ def test_batch_page_says_when_the_table_was_capped():
     at.session_state["batch_truncated"] = True
     at.switch_page("views/batch.py").run()
     assert any("ponzidetect score big.csv" in w.value for w in at.warning)
+
+
+@pytest.fixture
+def broken_model(monkeypatch):
+    """Make loading the model fail the way a stale model does after a catalogue change."""
+    from triage import ui
+
+    def refuse(*args, **kwargs):
+        raise ponzidetect.ModelError("feature schema does not match the catalogue; retrain")
+
+    ui._detector.clear()
+    monkeypatch.setattr(ponzidetect, "Detector", refuse)
+    yield
+    monkeypatch.undo()
+    ui._detector.clear()
+
+
+def test_model_that_does_not_load_is_an_error_message_not_a_traceback(broken_model):
+    at = score_single(app(), EN_BANK)
+    assert not at.exception
+    assert [e.value for e in at.error] == [t(
+        "err_model", "en", error="feature schema does not match the catalogue; retrain")]
+    at = batch_app(pd.DataFrame({"text": [EN_BANK]}))
+    at.button(key="batch_score").click().run()
+    assert not at.exception and len(at.error) == 1 and "retrain" in at.error[0].value
 
 
 @pytest.mark.parametrize(("lang", "heading"), [("en", "Intended use"), ("zh", "用途")])

@@ -26,7 +26,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "……或上传文档（.txt、.html、.pdf、.docx）"),
     "file_used": ("Scoring the uploaded file {name} ({chars:,} characters); remove it to score "
                   "the text box instead.",
-                  "正在评估上传的文件 {name}（{chars:,} 个字符）；如需评估文本框内容，请先移除文件。"),
+                  "正在评估上传的文件 {name}（{chars:,} 个字符）；"
+                  "如需评估文本框内容，请先移除文件。"),
     "score_button": ("Score", "评分"),
     "err_empty": ("The text is empty: paste a text or upload a file, then press Score.",
                   "文本为空：请粘贴文本或上传文件后再点击“评分”。"),
@@ -74,10 +75,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "other_features": ("Document features (length, language…)", "文档特征（长度、语言等）"),
     "evidence_heading": ("Text with evidence highlighted", "原文（高亮显示证据）"),
     "legend": ("Legend: <mark style=\"{raise}\">raises risk</mark> "
-               "<mark style=\"{lower}\">lowers risk / context</mark> "
+               "<mark style=\"{lower}\">lowers risk</mark> "
+               "<mark style=\"{flat}\">found, little effect on the score</mark> "
                "<mark style=\"{neg}\">negated (cleared)</mark>; hover a span for the rule.",
                "图例：<mark style=\"{raise}\">提高风险</mark> "
-               "<mark style=\"{lower}\">降低风险/语境</mark> "
+               "<mark style=\"{lower}\">降低风险</mark> "
+               "<mark style=\"{flat}\">已发现，对分数影响很小</mark> "
                "<mark style=\"{neg}\">已被否定（不计入）</mark>；鼠标悬停可查看规则。"),
     "chart_heading": ("Contribution of each flag to the score", "各信号对分数的贡献"),
     "summary_line": ("{band} ({prob:.0%}). Main signals: {names}.",
@@ -156,6 +159,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_version": ("Version", "版本"),
     "col_rationale": ("Rationale", "依据"),
     "col_sources": ("Sources", "来源"),
+    "err_unexpected": ("Something went wrong while scoring: {error}. The details are in the "
+                       "server log.", "评估时出错：{error}。详细信息见服务器日志。"),
     "err_model": ("Cannot load the model: {error}", "无法加载模型：{error}"),
 }
 

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 import pandas as pd
 
@@ -20,10 +21,13 @@ from .i18n import has, t
 STYLE = {
     "raise": "background:#fde68a;color:#111827;border-radius:3px;padding:0 1px",
     "lower": "background:#bfdbfe;color:#111827;border-radius:3px;padding:0 1px",
+    "flat": ("background:#fef9c3;color:#111827;border-radius:3px;padding:0 1px;"
+             "border-bottom:1px dashed #a16207"),
     "neg": ("background:#e5e7eb;color:#6b7280;text-decoration:line-through;"
             "border-radius:3px;padding:0 1px"),
 }
-_PRIORITY = ("raise", "lower", "neg")
+_PRIORITY = ("raise", "lower", "flat", "neg")
+FLAT = 0.005  # contributions smaller than this (log-odds) neither raise nor lower the score
 RISK_COLOURS = {"low": "#15803d", "medium": "#c2410c", "high": "#b91c1c"}
 TEXT_STYLE = ("white-space:pre-wrap;line-height:1.75;border:1px solid rgba(128,128,128,.35);"
               "border-radius:6px;padding:.75rem 1rem;max-height:32rem;overflow-y:auto")
@@ -34,8 +38,8 @@ class Span:
     """One piece of evidence to highlight: a half-open span of the raw text.
 
     ``style`` is ``raise`` (supports a flag that raises risk), ``lower`` (a flag that lowers it,
-    e.g. a disclaimer) or ``neg`` (negated evidence, cleared by "not", "不"); ``title`` is the
-    tooltip.
+    e.g. a disclaimer), ``flat`` (a flag found that barely moves the score) or ``neg`` (negated
+    evidence, cleared by "not", "不"); ``title`` is the tooltip.
     """
 
     start: int
@@ -63,14 +67,19 @@ def spans_from_flags(flags: Iterable[Mapping], lang: str = "en") -> list[Span]:
     spans = []
     for flag in flags:
         name = flag.get("name_zh" if lang == "zh" else "name_en") or flag.get("id", "")
-        raises = float(flag.get("contribution") or 0.0) > 0
+        effect = _effect(float(flag.get("contribution") or 0.0))
         for evidence in flag.get("evidence") or ():
-            negated = bool(evidence.get("negated"))
-            style = "neg" if negated else ("raise" if raises else "lower")
+            style = "neg" if evidence.get("negated") else effect
             note = evidence.get("note") or evidence.get("rule_id") or ""
             title = f"{name}: {note}" if note else str(name)
             spans.append(Span(int(evidence["start"]), int(evidence["end"]), style, title))
     return spans
+
+
+def _effect(contribution: float) -> str:
+    if contribution >= FLAT:
+        return "raise"
+    return "lower" if contribution <= -FLAT else "flat"
 
 
 def highlight_html(text: str, spans: Sequence[Span]) -> str:
@@ -78,9 +87,9 @@ def highlight_html(text: str, spans: Sequence[Span]) -> str:
 
     The text is HTML-escaped; spans come from offsets into this exact string. Overlapping spans
     are split at every span edge, and each piece takes the strongest style of the spans that
-    cover it (raise > lower > neg) and all their tooltips. Spans outside the text are clipped;
-    empty spans are dropped. Line breaks become ``<br>`` so the block has no blank line (which
-    would end an HTML block in Markdown).
+    cover it (raise > lower > flat > neg) and all their tooltips. Spans outside the text are
+    clipped; empty spans are dropped. Line breaks become ``<br>`` so the block has no blank line
+    (which would end an HTML block in Markdown).
 
     Parameters
     ----------
@@ -102,7 +111,7 @@ def highlight_html(text: str, spans: Sequence[Span]) -> str:
             clipped.append(Span(start, end, span.style, span.title))
     edges = sorted({0, size, *(s.start for s in clipped), *(s.end for s in clipped)})
     parts = []
-    for left, right in zip(edges, edges[1:], strict=False):
+    for left, right in pairwise(edges):
         piece = _escape_text(text[left:right])
         covering = [s for s in clipped if s.start <= left and s.end >= right]
         if not covering:
@@ -123,7 +132,7 @@ def _escape_text(text: str) -> str:
 def legend_html(lang: str = "en") -> str:
     """One line explaining the three highlight styles."""
     return t("legend", lang, **{"raise": STYLE["raise"], "lower": STYLE["lower"],
-                                "neg": STYLE["neg"]})
+                                "flat": STYLE["flat"], "neg": STYLE["neg"]})
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import altair as alt
 import streamlit as st
 
 import ponzidetect
+from ponzidetect.model import default_model_dir
 
 from . import render
 from .i18n import LANG_LABELS, LANGS, t
 
 LANG_KEY = "ui_lang"
+MODEL_ENV = "PONZIDETECT_MODEL"
+
+
+def model_dir() -> Path:
+    """The model directory: ``$PONZIDETECT_MODEL`` when set, else the shipped default model."""
+    chosen = os.environ.get(MODEL_ENV, "").strip()
+    return Path(chosen) if chosen else default_model_dir()
 
 
 @st.cache_resource(show_spinner=False)
+def _detector(directory: str) -> ponzidetect.Detector:
+    return ponzidetect.Detector(directory)
+
+
 def get_detector() -> ponzidetect.Detector:
-    """The shipped model, loaded once per server process."""
-    return ponzidetect.Detector()
+    """The model of :func:`model_dir`, loaded once per server process."""
+    return _detector(str(model_dir()))
+
+
+def detector_or_error(ui: str) -> ponzidetect.Detector | None:
+    """The detector, or None after showing why the model cannot be loaded (no traceback)."""
+    try:
+        return get_detector()
+    except (ponzidetect.ModelError, ponzidetect.CatalogueError, OSError) as error:
+        st.error(t("err_model", ui, error=error))
+        return None
 
 
 def lang() -> str:
@@ -86,7 +109,7 @@ def contribution_chart(frame, ui: str) -> alt.Chart:
     raises, lowers = t("effect_raises", ui), t("effect_lowers", ui)
     return alt.Chart(frame).mark_bar().encode(
         x=alt.X("contribution:Q", title=t("col_contribution", ui)),
-        y=alt.Y("label:N", sort=None, title=None),
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
         color=alt.Color("effect:N", title=t("col_effect", ui),
                         scale=alt.Scale(domain=[raises, lowers], range=["#dc2626", "#2563eb"])),
         tooltip=[alt.Tooltip("label:N", title=t("col_flag", ui)),

@@ -54,7 +54,7 @@ def _has_context(doc: Document, spec: FlagSpec, start: int, end: int, lang: str)
     cues = spec.context.get(lang)
     if cues is None:
         return True
-    low, window = near(doc.folded, start, end, 120 if lang == "en" else 40)
+    _, window = near(doc.folded, start, end, 120 if lang == "en" else 40)
     return cues.search(window) is not None
 
 
