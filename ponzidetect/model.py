@@ -78,13 +78,26 @@ class TrainConfig:
 
 
 def _monotone(names: list[str], registry: Registry) -> list[int]:
-    """+1 for a red flag's presence and strength: more evidence never lowers the risk."""
-    red = {spec.id for spec in registry if spec.kind == "red_flag"}
+    """Monotone constraints: more red-flag evidence never lowers the risk.
+
+    A red flag's presence, count, strength and density are constrained upward, and so is its
+    parsed value where the flag file says bigger means riskier (``params.monotone_value``: the
+    annualised rate, the number of ranks or of tour cities); the text channel's score too.
+    Without this, SHAP contributions can show the clearest red flag as lowering the risk.
+    """
+    red = {spec.id: spec for spec in registry if spec.kind == "red_flag"}
     constraints = []
     for name in names:
         flag, _, stat = name.partition("__")
-        constraints.append(1 if (flag in red and stat in {"any", "strength"})
-                           or name == TEXT_FEATURE else 0)
+        spec = red.get(flag)
+        if name == TEXT_FEATURE:
+            constraints.append(1)
+        elif spec is not None and stat in {"any", "count", "strength", "density"}:
+            constraints.append(1)
+        elif spec is not None and stat == "value" and spec.params.get("monotone_value"):
+            constraints.append(1)
+        else:
+            constraints.append(0)
     return constraints
 
 

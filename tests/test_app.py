@@ -304,6 +304,29 @@ def test_score_table_gives_every_row_a_result(scored):
     assert batch.ranked_rows(scored)[:2] in ([0, 1], [1, 0]) and batch.ranked_rows(scored)[-1] == 3
 
 
+def test_score_table_in_chunks_reports_progress(detector, scored):
+    calls = []
+    chunked = batch.score_table(detector, sample_frame(), "content", chunk_rows=2,
+                                progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(2, 5), (4, 5), (5, 5)]
+    assert chunked.index.tolist() == [0, 1, 2, 3, 4]
+    pd.testing.assert_frame_equal(chunked.drop(columns="assessment"),
+                                  scored.drop(columns="assessment"))
+
+
+@pytest.mark.parametrize(("frame", "cap", "rows"), [
+    (pd.DataFrame({"text": []}, dtype=object), 10, 0),
+    (pd.DataFrame({"text": [EN_BANK] * 4}), 3, 3),
+])
+def test_score_table_caps_rows(detector, frame, cap, rows):
+    assert len(batch.score_table(detector, frame, "text", cap=cap)) == rows
+
+
+def test_score_table_missing_column_says_which_columns_exist(detector):
+    with pytest.raises(KeyError, match="columns are: id, source, content"):
+        batch.score_table(detector, sample_frame(), "text")
+
+
 @pytest.mark.parametrize(("risks", "flags", "rows"), [
     (None, None, [0, 1, 2, 3, 4]),
     (["high"], None, [0, 1]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -70,15 +70,26 @@ def default_text_column(frame: pd.DataFrame) -> str | None:
     return columns[0] if columns else None
 
 
-def score_table(detector, frame: pd.DataFrame, column: str,
-                cap: int = ROW_CAP) -> pd.DataFrame:
+def score_table(detector, frame: pd.DataFrame, column: str, cap: int = ROW_CAP,
+                chunk_rows: int = 100,
+                progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Score the first ``cap`` rows with explanations (``Detector.score_frame(explain=True)``).
 
-    Returns a copy with ``score``, ``risk``, ``flags``, ``error`` and ``assessment`` columns and
-    a fresh 0-based index. Raises ``KeyError`` when ``column`` is missing.
+    Rows are scored ``chunk_rows`` at a time and ``progress(done, total)`` is called after each
+    chunk, so the page can show a progress bar. Returns a copy with ``score``, ``risk``,
+    ``flags``, ``error`` and ``assessment`` columns and a fresh 0-based index. Raises
+    ``KeyError`` when ``column`` is missing.
     """
     rows = frame.iloc[:cap].reset_index(drop=True)
-    return detector.score_frame(rows, text_column=column, explain=True)
+    if column not in rows.columns:
+        raise KeyError(tabular.missing_column_message(str(column), [str(c) for c in rows.columns]))
+    parts = []
+    for start in range(0, max(len(rows), 1), chunk_rows):
+        parts.append(detector.score_frame(rows.iloc[start:start + chunk_rows],
+                                          text_column=column, explain=True))
+        if progress is not None:
+            progress(min(start + chunk_rows, len(rows)), len(rows))
+    return pd.concat(parts) if len(parts) > 1 else parts[0]
 
 
 def risk_counts(results: pd.DataFrame) -> dict[str, int]:

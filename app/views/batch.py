@@ -171,8 +171,13 @@ if isinstance(frame, pd.DataFrame):
         if st.button(t("score_table", ui, rows=min(len(frame), batch.ROW_CAP)), type="primary",
                      key="batch_score") and (detector := detector_or_error(ui)) is not None:
             try:
+                bar = st.progress(0.0, text=t("scoring", ui))
+                results = batch.score_table(
+                    detector, frame, column,
+                    progress=lambda done, total: bar.progress(
+                        done / max(total, 1), text=f"{t('scoring', ui)} {done:,}/{total:,}"))
+                bar.empty()
                 with st.spinner(t("scoring", ui)):
-                    results = batch.score_table(detector, frame, column)
                     state[DOWNLOADS] = {"csv": batch.to_csv_bytes(results),
                                         "xlsx": batch.to_xlsx_bytes(results),
                                         "jsonl": batch.to_jsonl_bytes(results)}
