@@ -24,12 +24,13 @@ What it measures, in one run, printing a table per section:
    replacement from ``data/corpus/parts/*.jsonl``, 85 % single texts, 15 % concatenations of
    2-30 texts, plus an ``id`` column), rows/s and MB/s of text, against the same file read in
    chunks and written by pandas alone (the floor). Peak RSS is reported two ways: the sum of
-   ``VmRSS`` over the process tree sampled every 0.2 s, and ``ru_maxrss`` from ``wait4`` (the
+   ``VmRSS`` over the process tree sampled every 0.2 s (plus the sum of ``Pss``, which counts
+   pages shared by the fork server and its workers once), and ``ru_maxrss`` from ``wait4`` (the
    largest single process the scoring command waited for).
 
    A scoring run is stopped after ``--time-limit`` seconds (default 300). A stopped run is marked
-   ``partial``: its throughput comes from the bytes the command had written by then (read from
-   ``/proc/<pid>/io``), scaled by the output/input size ratio of the last complete run. Before
+   ``partial``: its throughput comes from the rows already in its temporary output file when
+   it was stopped (read with ``csv``; the last, possibly cut, row is not counted). Before
    each run the ETA estimated from the previous size is printed.
 
 Inputs and outputs go to a temporary directory that is removed at the end (``--keep`` keeps it).
@@ -197,26 +198,60 @@ def vm_rss_kb(pid: int) -> int:
     return 0
 
 
-def written_bytes(pid: int) -> int:
+def pss_kb(pid: int) -> int:
+    """Proportional set size: shared pages (fork-server children) counted once over the tree."""
     try:
-        for line in Path(f"/proc/{pid}/io").read_text().splitlines():
-            if line.startswith("wchar:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-def run_sampled(command: list[str], time_limit: float | None) -> dict[str, Any]:
-    """Run ``command``; sample tree RSS and the parent's written bytes every 0.2 s.
+def output_bytes(target: Path) -> int:
+    """Bytes written so far to ``target`` or to its temporary ``.<name>.*.part`` file."""
+    size = 0
+    for path in [target, *target.parent.glob(f".{target.name}.*.part")]:
+        with contextlib.suppress(OSError):
+            size = max(size, path.stat().st_size)
+    return size
+
+
+def scored_so_far(target: Path) -> tuple[int, int]:
+    """(rows, text bytes) already in the temporary output of a running ``ponzidetect score``.
+
+    The last row read may have been cut by an unflushed buffer, so it is not counted.
+    """
+    parts = sorted(target.parent.glob(f".{target.name}.*.part"))
+    if not parts:
+        return 0, 0
+    rows = text_bytes = 0
+    previous: list[str] | None = None
+    with parts[0].open(encoding="utf-8-sig", newline="", errors="replace") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        column = header.index("text") if "text" in header else 1
+        for row in reader:
+            if previous is not None and len(previous) > column:
+                rows += 1
+                text_bytes += len(previous[column].encode("utf-8"))
+            previous = row
+    return rows, text_bytes
+
+
+def run_sampled(command: list[str], time_limit: float | None,
+                target: Path | None = None) -> dict[str, Any]:
+    """Run ``command``; sample tree RSS and the bytes written to ``target`` every 0.2 s.
 
     After ``time_limit`` seconds the command gets SIGINT (it removes its partial output and ends
     its workers); 20 s later whatever is left of its process tree gets SIGKILL.
     """
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak_tree_kb, samples, wchar = 0, [], 0
+    peak_tree_kb, peak_pss_kb, samples, written = 0, 0, [], 0
     stopped_at: float | None = None
+    scored = (0, 0)
     tree: list[int] = [proc.pid]
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -226,10 +261,15 @@ def run_sampled(command: list[str], time_limit: float | None) -> dict[str, Any]:
         tree = process_tree(proc.pid)
         total = sum(vm_rss_kb(p) for p in tree)
         peak_tree_kb = max(peak_tree_kb, total)
-        wchar = max(wchar, written_bytes(proc.pid))
+        peak_pss_kb = max(peak_pss_kb, sum(pss_kb(p) for p in tree))
+        if target is not None:
+            written = max(written, output_bytes(target))
         samples.append((round(elapsed, 1), total))
         if time_limit is not None and elapsed > time_limit and stopped_at is None:
             stopped_at = elapsed
+            if target is not None:
+                with contextlib.suppress(OSError, csv.Error):
+                    scored = scored_so_far(target)
             with contextlib.suppress(OSError):
                 os.kill(proc.pid, signal.SIGINT)
         elif stopped_at is not None and elapsed > stopped_at + 20:
@@ -241,8 +281,9 @@ def run_sampled(command: list[str], time_limit: float | None) -> dict[str, Any]:
     if stopped_at is not None:
         _kill([p for p in tree if p != proc.pid])  # orphaned workers, if any survived
     return {"seconds": seconds, "returncode": proc.returncode, "stopped": stopped_at is not None,
-            "peak_tree_rss_mb": peak_tree_kb / 1024, "maxrss_single_mb": usage.ru_maxrss / 1024,
-            "written_bytes": wchar, "stdout": stdout, "stderr": stderr,
+            "peak_tree_rss_mb": peak_tree_kb / 1024, "peak_tree_pss_mb": peak_pss_kb / 1024,
+            "maxrss_single_mb": usage.ru_maxrss / 1024,
+            "written_bytes": written, "scored_so_far": scored, "stdout": stdout, "stderr": stderr,
             "rss_samples": samples}
 
 
@@ -329,18 +370,22 @@ def bench_batch(sizes: list[int], corpus: list[str], work: Path, model: str | No
         else:
             say(f"[batch {label}] scoring (no ETA yet; limit "
                 f"{'none' if time_limit is None else f'{time_limit:.0f} s'})")
-        run = run_sampled(score_command(source, target, model), time_limit)
+        run = run_sampled(score_command(source, target, model), time_limit, target)
         partial = run["stopped"]
         if run["returncode"] != 0 and not partial:
             raise SystemExit(f"ponzidetect score failed on {source}:\n{run['stderr'][-2000:]}")
         if partial:
-            done = min(1.0, run["written_bytes"] / (info["file_bytes"] * out_ratio))
+            rows_scored, _ = run["scored_so_far"]
+            done = min(1.0, rows_scored / info["rows"]) if rows_scored else \
+                min(1.0, run["written_bytes"] / (info["file_bytes"] * out_ratio))
         else:
             done = 1.0
             out_ratio = target.stat().st_size / info["file_bytes"]
             target.unlink()
         seconds = run["seconds"]
         rows_done, text_done = info["rows"] * done, info["text_bytes"] * done
+        if partial and run["scored_so_far"][0]:
+            rows_done, text_done = run["scored_so_far"]
         text_rate = text_done / seconds if text_done else None
         floor_rate = info["text_bytes"] / floor
         result = {
@@ -351,6 +396,7 @@ def bench_batch(sizes: list[int], corpus: list[str], work: Path, model: str | No
             "floor_seconds": floor, "floor_mb_per_s": floor_rate / 1e6,
             "ratio_to_floor": (floor_rate / (text_done / seconds)) if text_done else None,
             "peak_tree_rss_mb": run["peak_tree_rss_mb"],
+            "peak_tree_pss_mb": run["peak_tree_pss_mb"],
             "maxrss_single_mb": run["maxrss_single_mb"],
             "rss_timeline_mb": _timeline(run["rss_samples"]),
             "summary": run["stderr"].strip().splitlines()[:1],
@@ -583,11 +629,12 @@ def report(figures: dict[str, Any]) -> None:
         say("\nBatch throughput end to end (ponzidetect score --workers 2, CSV in and out)")
         say(table(
             ["size", "rows", "status", "seconds", "rows/s", "MB/s text", "floor s", "floor MB/s",
-             "score/floor", "peak RSS tree MB", "max RSS 1 proc MB"],
+             "score/floor", "peak RSS tree MB", "peak PSS tree MB", "max RSS 1 proc MB"],
             [[b["size"], f"{b['rows']:,}", b["status"] if b["status"] == "complete" else
               f"partial {b['fraction_done']:.1%}", b["seconds"], b["rows_per_s"],
               b["text_mb_per_s"], b["floor_seconds"], b["floor_mb_per_s"], b["ratio_to_floor"],
-              b["peak_tree_rss_mb"], b["maxrss_single_mb"]] for b in figures["batch"]]))
+              b["peak_tree_rss_mb"], b.get("peak_tree_pss_mb"), b["maxrss_single_mb"]]
+             for b in figures["batch"]]))
         for b in figures["batch"]:
             say(f"  {b['size']} tree RSS over time (s, MB): {b['rss_timeline_mb']}")
     if "latency" in figures:

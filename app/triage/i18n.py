@@ -73,6 +73,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "effect_raises": ("raises risk", "提高风险"),
     "effect_lowers": ("lowers risk", "降低风险"),
     "other_features": ("Document features (length, language…)", "文档特征（长度、语言等）"),
+    "text_channel": ("Wording model (character n-grams)", "措辞模型（字符 n-gram）"),
     "evidence_heading": ("Text with evidence highlighted", "原文（高亮显示证据）"),
     "legend": ("Legend: <mark style=\"{raise}\">raises risk</mark> "
                "<mark style=\"{lower}\">lowers risk</mark> "

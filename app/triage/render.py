@@ -210,11 +210,12 @@ def contribution_frame(assessment: Mapping, lang: str = "en",
     """Per-flag contributions for a bar chart: ``label``, ``contribution``, ``effect``.
 
     Flags whose contribution is below ``min_abs`` in size are left out; document-level features
-    appear as one row. Sorted strongest positive first.
+    and the text channel (character n-gram wording model) appear as one row each. Sorted strongest positive first.
     """
     rows = [(flag_name(f, lang), float(f.get("contribution") or 0.0))
             for f in assessment.get("flags") or ()]
     rows.append((t("other_features", lang), float(assessment.get("other_contribution") or 0.0)))
+    rows.append((t("text_channel", lang), float(assessment.get("text_contribution") or 0.0)))
     frame = pd.DataFrame(
         [(label, value, t("effect_raises" if value > 0 else "effect_lowers", lang))
          for label, value in rows if abs(value) >= min_abs],
