@@ -26,7 +26,7 @@ import logging
 import math
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -604,22 +604,20 @@ def _csv_chunks(path: Path, delimiter: str, encoding: str, chunk_rows: int,
                 columns: list[str]) -> Iterator[pd.DataFrame]:
     width = len(columns)
     fixed = 0
-    with _open_text(path, encoding) as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        records = _csv_records(reader, path, encoding)
-        next(records)  # header
-        batch: list[list[str]] = []
-        produced = False
+
+    def fitted(records: Iterator[list[str]]) -> Iterator[list[str]]:
+        nonlocal fixed
         for row in records:
             if len(row) != width:
                 fixed += 1
                 row = _fit_row(row, width, delimiter)
-            batch.append(row)
-            if len(batch) >= chunk_rows:
-                yield pd.DataFrame(batch, columns=columns, dtype=object)
-                batch, produced = [], True
-        if batch or not produced:
-            yield pd.DataFrame(batch, columns=columns, dtype=object)
+            yield row
+
+    with _open_text(path, encoding) as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        records = _csv_records(reader, path, encoding)
+        next(records)  # header
+        yield from _frames(fitted(records), columns, chunk_rows)
     if fixed:
         logger.warning("%s: %d row(s) did not have %d fields; extra fields were joined into the "
                        "last column and missing ones left empty", path.name, fixed, width)
@@ -709,10 +707,18 @@ def _jsonl_columns(path: Path, encoding: str, *, limit: int | None = None) -> li
 
 def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
     columns = _jsonl_columns(path, encoding)
+    rows = ([record.get(column) for column in columns]
+            for record in _jsonl_records(path, encoding))
+    yield from _frames(rows, columns, chunk_rows)
+
+
+def _frames(rows: Iterable[list[Any]], columns: list[str],
+            chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Group rows into frames of ``chunk_rows``; at least one (possibly empty) frame."""
     batch: list[list[Any]] = []
     produced = False
-    for record in _jsonl_records(path, encoding):
-        batch.append([record.get(column) for column in columns])
+    for row in rows:
+        batch.append(row)
         if len(batch) >= chunk_rows:
             yield pd.DataFrame(batch, columns=columns, dtype=object)
             batch, produced = [], True
@@ -776,21 +782,19 @@ def _xlsx_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
     with _xlsx_sheet(path) as (_, rows):
         columns, rows = _xlsx_header(rows)
         width = len(columns)
-        batch: list[list[Any]] = []
-        produced = False
-        for row in rows:
-            values = list(row)
-            if len(values) > width:
-                extra = [value for value in values[width:] if value is not None]
-                values = values[:width]
-                if extra and width:
-                    values[-1] = "\t".join(_text(v) for v in [values[-1], *extra] if v is not None)
-            batch.append(values + [None] * (width - len(values)))
-            if len(batch) >= chunk_rows:
-                yield pd.DataFrame(batch, columns=columns, dtype=object)
-                batch, produced = [], True
-        if batch or not produced:
-            yield pd.DataFrame(batch, columns=columns, dtype=object)
+
+        def padded() -> Iterator[list[Any]]:
+            for row in rows:
+                values = list(row)
+                if len(values) > width:
+                    extra = [value for value in values[width:] if value is not None]
+                    values = values[:width]
+                    if extra and width:
+                        values[-1] = "\t".join(_text(v) for v in [values[-1], *extra]
+                                               if v is not None)
+                yield values + [None] * (width - len(values))
+
+        yield from _frames(padded(), columns, chunk_rows)
 
 
 # --------------------------------------------------------------------------------------------
