@@ -24,7 +24,7 @@ def _read_input(source: str, encoding: str | None) -> str:
 
 
 def cmd_flags(args: argparse.Namespace) -> int:
-    from .engine import extract_flags
+    from .engine import default_registry, extract_flags
 
     text = _read_input(args.file, args.encoding)
     report = extract_flags(text)
@@ -32,8 +32,6 @@ def cmd_flags(args: argparse.Namespace) -> int:
         payload = report.to_dict()
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
-    from .engine import default_registry
-
     registry = default_registry()
     print(f"language: {report.language}")
     if not report.fired:

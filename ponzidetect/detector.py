@@ -43,13 +43,21 @@ def check_text(text: object, max_chars: int = MAX_CHARS) -> str:
     return text
 
 
+CONTEXT_FLAGS = frozenset({"reporting_frame", "warning_frame", "call_to_action", "risk_disclaimer"})
+
+
 def text_kind(report: FlagReport) -> str:
-    """``report``, ``warning``, ``promotion`` or ``other``, from the context flags."""
-    reporting = report.get("reporting_frame").count if "reporting_frame" in _ids(report) else 0
-    warning = report.get("warning_frame").count if "warning_frame" in _ids(report) else 0
-    action = report.get("call_to_action").count if "call_to_action" in _ids(report) else 0
-    red = sum(1 for r in report.fired if r.flag_id not in
-              {"reporting_frame", "warning_frame", "call_to_action", "risk_disclaimer"})
+    """``report``, ``warning``, ``promotion`` or ``other``, from the context flags.
+
+    Reporting (news, court) wins when it is at least as frequent as warning and call-to-action
+    cues; a warning needs more warning cues than calls to action; any red flag or call to action
+    makes a promotion.
+    """
+    counts = {result.flag_id: result.count for result in report.results}
+    reporting = counts.get("reporting_frame", 0)
+    warning = counts.get("warning_frame", 0)
+    action = counts.get("call_to_action", 0)
+    red = any(result.fired and result.flag_id not in CONTEXT_FLAGS for result in report.results)
     if reporting and reporting >= warning and reporting >= action:
         return "report"
     if warning and warning > action:
@@ -57,10 +65,6 @@ def text_kind(report: FlagReport) -> str:
     if action or red:
         return "promotion"
     return "other"
-
-
-def _ids(report: FlagReport) -> set[str]:
-    return {r.flag_id for r in report.results}
 
 
 class Detector:

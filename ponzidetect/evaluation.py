@@ -11,7 +11,6 @@ Two honest modes:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
 
 from .baselines import keyword_scores, tfidf_logreg
-from .dataset import LabelledData, load_labelled
+from .dataset import LabelledData
 from .engine import default_registry
 from .metrics import classification_report
 from .model import FeatureSet, RiskModel, TrainConfig, choose_thresholds, train_model
@@ -142,11 +141,6 @@ def report_markdown(result: dict[str, Any], command: str) -> str:
     for system in SYSTEMS:
         parts += [f"#### {system}", "", metrics_table(result["slices"][system]), ""]
     return "\n".join(parts)
-
-
-def load_for_evaluation(paths: Sequence[str | Path]) -> LabelledData:
-    """Load labelled evaluation files (thin wrapper kept for the CLI)."""
-    return load_labelled(paths)
 
 
 def write_report(result: dict[str, Any], command: str, json_path: Path | None,

@@ -90,14 +90,11 @@ def _monotone(names: list[str], registry: Registry) -> list[int]:
     for name in names:
         flag, _, stat = name.partition("__")
         spec = red.get(flag)
-        if name == TEXT_FEATURE:
-            constraints.append(1)
-        elif spec is not None and stat in {"any", "count", "strength", "density"}:
-            constraints.append(1)
-        elif spec is not None and stat == "value" and spec.params.get("monotone_value"):
-            constraints.append(1)
-        else:
-            constraints.append(0)
+        rising = spec is not None and (
+            stat in {"any", "count", "strength", "density"}
+            or (stat == "value" and bool(spec.params.get("monotone_value")))
+        )
+        constraints.append(1 if rising or name == TEXT_FEATURE else 0)
     return constraints
 
 

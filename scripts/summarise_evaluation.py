@@ -17,7 +17,8 @@ def fmt(value: object) -> str:
 
 
 def main(path: str) -> None:
-    report = json.load(open(path, encoding="utf-8"))
+    with open(path, encoding="utf-8") as handle:
+        report = json.load(handle)
     slices = [name for name in report["slices"]["model"] if name == "all" or name.startswith("file=")]
     print("| slice | n (pos) | system | " + " | ".join(COLUMNS) + " |")
     print("|---|---|---|" + "---|" * len(COLUMNS))

@@ -210,7 +210,8 @@ def contribution_frame(assessment: Mapping, lang: str = "en",
     """Per-flag contributions for a bar chart: ``label``, ``contribution``, ``effect``.
 
     Flags whose contribution is below ``min_abs`` in size are left out; document-level features
-    and the text channel (character n-gram wording model) appear as one row each. Sorted strongest positive first.
+    and the text channel (character n-gram wording model) appear as one row each. Sorted
+    strongest positive first.
     """
     rows = [(flag_name(f, lang), float(f.get("contribution") or 0.0))
             for f in assessment.get("flags") or ()]
