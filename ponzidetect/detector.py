@@ -111,14 +111,30 @@ class Detector:
         -------
         Assessment
         """
-        doc = Document.from_text(check_text(text, self.max_chars))
+        return self.score_batch([text])[0]
+
+    def score_batch(self, texts: list[str]) -> list[Assessment]:
+        """Assess a list of texts with one vectorised pass through the model.
+
+        Faster than calling :meth:`score` per text (one hashing, one booster call); every text
+        must pass :func:`check_text` (use :meth:`outcomes` for per-row errors instead).
+        """
         registry = self.model.registry
-        report = analyse(doc, registry)
-        row = document_row(doc, report, registry).reshape(1, -1)
+        docs = [Document.from_text(check_text(text, self.max_chars)) for text in texts]
+        if not docs:
+            return []
+        reports = [analyse(doc, registry) for doc in docs]
+        matrix = np.vstack([document_row(d, r, registry) for d, r in zip(docs, reports, strict=True)])
         if self.model.text_channel is not None:
-            logit = self.model.text_channel.logit(hashed_counts([doc.folded]))
-            row = np.hstack([row, logit.reshape(1, 1)])
-        contributions = self.model.contributions(row)[0]
+            logits = self.model.text_channel.logit(hashed_counts([doc.folded for doc in docs]))
+            matrix = np.hstack([matrix, logits.reshape(-1, 1)])
+        contributions = self.model.contributions(matrix)
+        return [self._assessment(doc, report, row)
+                for doc, report, row in zip(docs, reports, contributions, strict=True)]
+
+    def _assessment(self, doc: Document, report: FlagReport,
+                    contributions: np.ndarray) -> Assessment:
+        registry = self.model.registry
         raw = float(contributions.sum())
         probability = float(self.model.calibration(np.array([raw]))[0])
         flags = []
@@ -170,7 +186,7 @@ class Detector:
         if text_column not in frame.columns:
             columns = ", ".join(map(str, frame.columns))
             raise KeyError(f"column {text_column!r} not found; columns are: {columns}")
-        outcomes = [self.outcome(value, explain) for value in frame[text_column].tolist()]
+        outcomes = self.outcomes(frame[text_column].tolist(), explain)
         result = frame.copy()
         result["score"] = [o["score"] for o in outcomes]
         result["risk"] = [o["risk"] for o in outcomes]
@@ -182,18 +198,33 @@ class Detector:
 
     def outcome(self, value: object, explain: bool = False) -> dict[str, Any]:
         """Score one cell, turning bad input into an error message instead of an exception."""
-        try:
-            assessment = self.score(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError) as error:
-            return {"score": None, "risk": "", "flags": (), "error": str(error),
-                    "explanation": None}
-        return {
-            "score": round(assessment.probability, 6),
-            "risk": assessment.risk,
-            "flags": tuple(f.flag_id for f in assessment.red_flags),
-            "error": "",
-            "explanation": assessment.to_dict() if explain else None,
-        }
+        return self.outcomes([value], explain)[0]
+
+    def outcomes(self, values: list[object], explain: bool = False) -> list[dict[str, Any]]:
+        """Score cells in one batch; bad cells get an ``error`` message, never an exception.
+
+        Returns one dict per cell with ``score``, ``risk``, ``flags`` (red-flag ids, strongest
+        first), ``error`` and ``explanation`` (the assessment dict when ``explain``).
+        """
+        results: list[dict[str, Any] | None] = [None] * len(values)
+        valid: list[int] = []
+        for index, value in enumerate(values):
+            try:
+                check_text(value, self.max_chars)
+                valid.append(index)
+            except (TypeError, ValueError) as error:
+                results[index] = {"score": None, "risk": "", "flags": (), "error": str(error),
+                                  "explanation": None}
+        assessments = self.score_batch([values[i] for i in valid])  # type: ignore[misc]
+        for index, assessment in zip(valid, assessments, strict=True):
+            results[index] = {
+                "score": round(assessment.probability, 6),
+                "risk": assessment.risk,
+                "flags": tuple(f.flag_id for f in assessment.red_flags),
+                "error": "",
+                "explanation": assessment.to_dict() if explain else None,
+            }
+        return results  # type: ignore[return-value]
 
 
 _WORKER: Detector | None = None

@@ -19,12 +19,9 @@ def make_scorer(model_dir: str | None = None, explain: bool = False) -> Scorer:
     detector = Detector(model_dir)
 
     def score_cells(cells: list[object]) -> list[RowOutcome]:
-        outcomes = []
-        for cell in cells:
-            result = detector.outcome(cell, explain)
-            outcomes.append(RowOutcome(score=result["score"], risk=result["risk"],
-                                       flags=tuple(result["flags"]), error=result["error"],
-                                       explanation=result["explanation"]))
-        return outcomes
+        return [RowOutcome(score=result["score"], risk=result["risk"],
+                           flags=tuple(result["flags"]), error=result["error"],
+                           explanation=result["explanation"])
+                for result in detector.outcomes(cells, explain)]
 
     return score_cells

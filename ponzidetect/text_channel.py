@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -33,9 +34,9 @@ def hashed_counts(folded_texts: Sequence[str]) -> sparse.csr_matrix:
 
 
 def _weighted(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear TF times idf, L2-normalised rows (scales the stored values in place)."""
     weighted = counts.astype(np.float64)
-    weighted.data = np.log1p(weighted.data)
-    weighted = weighted @ sparse.diags(idf)
+    weighted.data = np.log1p(weighted.data) * idf[weighted.indices]
     return normalize(weighted, norm="l2", copy=False)
 
 
@@ -58,10 +59,17 @@ class TextChannel:
         return cls(idf.astype(np.float32), model.coef_[0].astype(np.float32),
                    float(model.intercept_[0]))
 
+    @cached_property
+    def _idf64(self) -> np.ndarray:
+        return self.idf.astype(np.float64)
+
+    @cached_property
+    def _coef64(self) -> np.ndarray:
+        return self.coef.astype(np.float64)
+
     def logit(self, counts: sparse.csr_matrix) -> np.ndarray:
         """Log-odds of the positive class."""
-        return _weighted(counts, self.idf.astype(np.float64)) @ self.coef.astype(np.float64) \
-            + self.intercept
+        return _weighted(counts, self._idf64) @ self._coef64 + self.intercept
 
     def save(self, folder: Path) -> None:
         """Write the two vectors as ``.npy`` (no pickle)."""

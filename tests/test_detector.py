@@ -62,3 +62,17 @@ def test_score_many_matches_score(detector: Detector) -> None:
     texts = ["保本保息，日息百分之二", "Savings account at 2% a year."]
     assert [a.probability for a in detector.score_many(texts)] == \
         [detector.score(t).probability for t in texts]
+
+
+def test_score_batch_matches_score_one_by_one(detector: Detector) -> None:
+    texts = ["保本保息，日息百分之二", "Savings account at 2% a year.",
+             "Hire miners: 8% daily, 15% referral on deposits."]
+    batch = detector.score_batch(texts)
+    single = [detector.score(text) for text in texts]
+    assert [a.to_dict() for a in batch] == [a.to_dict() for a in single]
+
+
+def test_outcomes_mix_valid_and_invalid_cells(detector: Detector) -> None:
+    outcomes = detector.outcomes(["保本保息，日息百分之二", "", 3, "Savings at 2% a year."])
+    assert [bool(o["error"]) for o in outcomes] == [False, True, True, False]
+    assert outcomes[0]["score"] is not None and outcomes[1]["score"] is None
