@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -75,8 +76,8 @@ class FlagSpec:
     weight: float = 1.0
 
     def patterns_for(self, lang: str) -> tuple[Pattern, ...]:
-        """The patterns of one language."""
-        return tuple(p for p in self.patterns if p.lang == lang)
+        """The patterns of one language (grouped once, on first use)."""
+        return _patterns_by_lang(self.patterns).get(lang, ())
 
     def name(self, lang: str = "en") -> str:
         """Display name in ``lang`` (``en`` or ``zh``)."""
@@ -96,6 +97,14 @@ class FlagSpec:
             "extractor": self.extractor,
             "patterns": len(self.patterns),
         }
+
+
+@cache
+def _patterns_by_lang(patterns: tuple[Pattern, ...]) -> dict[str, tuple[Pattern, ...]]:
+    grouped: dict[str, list[Pattern]] = {}
+    for pattern in patterns:
+        grouped.setdefault(pattern.lang, []).append(pattern)
+    return {lang: tuple(items) for lang, items in grouped.items()}
 
 
 def default_catalogue_dir() -> Path:
