@@ -36,7 +36,7 @@ def render_model_card(meta: dict[str, Any]) -> str:
     eval_section = ""
     if evaluation:
         eval_section = (
-            "\n## Evaluation on data the model never trained on\n\n"
+            "\n## Evaluation (out-of-fold cross-validation or a held-out set: see the mode)\n\n"
             f"Command: `{evaluation.get('command', '')}`\n\n"
             + evaluation.get("markdown", "") + "\n"
         )
