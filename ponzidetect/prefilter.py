@@ -89,20 +89,24 @@ class Prefiltered:
             while start != -1:
                 spans.append((max(0, start - self.width), start + len(literal) + self.width))
                 start = text.find(literal, start + 1)
-        if not spans:
-            return
-        spans.sort()
-        low, high = spans[0]
-        merged: list[tuple[int, int]] = []
-        for start, end in spans[1:]:
-            if start <= high:
-                high = max(high, end)
-            else:
-                merged.append((low, high))
-                low, high = start, end
-        merged.append((low, high))
-        last_end = -1
-        for low, high in merged:
-            for match in self.regex.finditer(text, max(low, last_end), min(high, len(text))):
-                last_end = match.end()
-                yield match
+        yield from finditer_in_windows(self.regex, text, spans)
+
+
+def finditer_in_windows(regex: re.Pattern[str], text: str,
+                        windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """Matches of ``regex`` inside the union of ``windows``, each match reported once.
+
+    Overlapping or touching windows are merged first; a scan resumes after the previous match's
+    end, so a match spanning two merged windows is not found twice.
+    """
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(windows):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    last_end = -1
+    for low, high in merged:
+        for match in regex.finditer(text, max(low, last_end), min(high, len(text))):
+            last_end = match.end()
+            yield match

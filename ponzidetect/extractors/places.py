@@ -13,6 +13,7 @@ from functools import cache
 
 from ..catalogue import FlagSpec
 from ..document import Document
+from ..prefilter import finditer_in_windows
 from . import Candidate, extractor
 
 
@@ -49,21 +50,9 @@ def extract_tour_places(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
         if cues is not None:
             windows.extend((max(0, m.start() - radius[lang]), m.end() + radius[lang])
                            for m in cues.finditer(text))
-    last_end = -1
-    for low, high in _merge(windows):
-        for match in pattern.finditer(text, max(low, last_end), min(high, len(text))):
-            last_end = match.end()
-            name = canonical[match.group().lower()]
-            lang = "en" if match.group().isascii() else "zh"
-            yield Candidate(match.start(), match.end(), f"{lang}.place", 0.6, lang, name, "place",
-                            f"{name} named in tour/event context")
+    for match in finditer_in_windows(pattern, text, windows):
+        name = canonical[match.group().lower()]
+        lang = "en" if match.group().isascii() else "zh"
+        yield Candidate(match.start(), match.end(), f"{lang}.place", 0.6, lang, name, "place",
+                        f"{name} named in tour/event context")
 
-
-def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for low, high in sorted(windows):
-        if merged and low <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
-        else:
-            merged.append((low, high))
-    return merged
