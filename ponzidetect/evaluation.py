@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from .baselines import keyword_scores, tfidf_logreg
 from .dataset import LabelledData
 from .engine import default_registry
-from .metrics import classification_report
+from .metrics import classification_report, decision_report
 from .model import FeatureSet, RiskModel, TrainConfig, choose_thresholds, train_model
 from .model_card import metrics_table
 
@@ -36,17 +36,21 @@ def _baseline_thresholds(labels: np.ndarray, scores: np.ndarray, config: TrainCo
     return choose_thresholds(labels, scores, config).high
 
 
+def _slice_indices(frame) -> dict[str, np.ndarray]:
+    """Row indices of every slice: ``all``, then ``file=``, ``lang=`` and ``genre=`` values."""
+    indices = {"all": np.arange(len(frame))}
+    for column in ("file", "lang", "genre"):
+        for key, index in frame.groupby(column).indices.items():
+            indices[f"{column}={key}"] = index
+    return indices
+
+
 def _slices(frame, probs: dict[str, np.ndarray], thresholds: dict[str, float]) -> dict[str, Any]:
     labels = frame["label"].to_numpy(dtype=int)
-    out: dict[str, Any] = {}
-    for system in SYSTEMS:
-        block = {"all": classification_report(labels, probs[system], thresholds[system])}
-        for column in ("file", "lang", "genre"):
-            for key, index in frame.groupby(column).indices.items():
-                block[f"{column}={key}"] = classification_report(
-                    labels[index], probs[system][index], thresholds[system])
-        out[system] = block
-    return out
+    return {system: {name: classification_report(labels[index], probs[system][index],
+                                                 thresholds[system])
+                     for name, index in _slice_indices(frame).items()}
+            for system in SYSTEMS}
 
 
 def evaluate_holdout(model: RiskModel, eval_data: LabelledData, train_data: LabelledData,
@@ -114,25 +118,10 @@ def evaluate_cv(data: LabelledData, config: TrainConfig | None = None) -> dict[s
 
 def _apply_fold_decisions(slices: dict[str, Any], frame, labels: np.ndarray,
                           predicted: dict[str, np.ndarray]) -> None:
+    """Replace threshold metrics with those of each fold's own decisions."""
     for system, block in slices.items():
-        masks = {"all": np.ones(len(labels), dtype=bool)}
-        for column in ("file", "lang", "genre"):
-            for key, index in frame.groupby(column).indices.items():
-                mask = np.zeros(len(labels), dtype=bool)
-                mask[index] = True
-                masks[f"{column}={key}"] = mask
-        for name, mask in masks.items():
-            y, p = labels[mask], predicted[system][mask]
-            tp, fp = int((p & (y == 1)).sum()), int((p & (y == 0)).sum())
-            fn, tn = int((~p & (y == 1)).sum()), int((~p & (y == 0)).sum())
-            precision = tp / (tp + fp) if tp + fp else None
-            recall = tp / (tp + fn) if tp + fn else None
-            block[name].update({
-                "tp": tp, "fp": fp, "fn": fn, "tn": tn, "precision": precision, "recall": recall,
-                "fpr": fp / (fp + tn) if fp + tn else None,
-                "f1": (2 * precision * recall / (precision + recall)
-                       if precision and recall else None),
-            })
+        for name, index in _slice_indices(frame).items():
+            block[name].update(decision_report(labels[index], predicted[system][index]))
 
 
 def report_markdown(result: dict[str, Any], command: str) -> str:

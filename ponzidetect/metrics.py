@@ -37,26 +37,29 @@ def classification_report(labels: Sequence[int], probs: Sequence[float],
     """
     y = np.asarray(labels, dtype=int)
     p = np.asarray(probs, dtype=float)
-    predicted = p >= threshold
-    tp = int((predicted & (y == 1)).sum())
-    fp = int((predicted & (y == 0)).sum())
-    fn = int((~predicted & (y == 1)).sum())
-    tn = int((~predicted & (y == 0)).sum())
     both = 0 < y.sum() < len(y)
-    precision = tp / (tp + fp) if tp + fp else None
-    recall = tp / (tp + fn) if tp + fn else None
-    f1 = (2 * precision * recall / (precision + recall)
-          if precision is not None and recall and precision + recall > 0 else None)
     return {
         "n": len(y),
         "positives": int(y.sum()),
         "roc_auc": float(roc_auc_score(y, p)) if both else None,
         "pr_auc": float(average_precision_score(y, p)) if both else None,
-        "f1": f1,
-        "precision": precision,
-        "recall": recall,
-        "fpr": fp / (fp + tn) if fp + tn else None,
         "precision_at_90_recall": precision_at_recall(y, p, 0.9),
         "ece": expected_calibration_error(y, p) if len(y) else None,
-        "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+        **decision_report(y, p >= threshold),
     }
+
+
+def decision_report(labels: np.ndarray, predicted: np.ndarray) -> dict[str, float | int | None]:
+    """Counts, precision, recall, F1 and false-positive rate of yes/no decisions."""
+    y = np.asarray(labels, dtype=int)
+    decided = np.asarray(predicted, dtype=bool)
+    tp = int((decided & (y == 1)).sum())
+    fp = int((decided & (y == 0)).sum())
+    fn = int((~decided & (y == 1)).sum())
+    tn = int((~decided & (y == 0)).sum())
+    precision = tp / (tp + fp) if tp + fp else None
+    recall = tp / (tp + fn) if tp + fn else None
+    f1 = (2 * precision * recall / (precision + recall)
+          if precision is not None and recall and precision + recall > 0 else None)
+    return {"f1": f1, "precision": precision, "recall": recall,
+            "fpr": fp / (fp + tn) if fp + tn else None, "tp": tp, "fp": fp, "fn": fn, "tn": tn}

@@ -152,3 +152,16 @@ def test_shipped_model_loads_and_scores() -> None:
     low = detector.score("三年期定期存款年利率2.35%，受存款保险保障，可提前支取。")
     assert high.probability > low.probability
     assert high.risk == "high" and low.risk == "low"
+
+
+def test_cv_evaluation_reports_model_and_baselines_per_slice(corpus) -> None:
+    from ponzidetect.evaluation import SYSTEMS, evaluate_cv, report_markdown
+
+    result = evaluate_cv(load_labelled([corpus]), CONFIG)
+    for system in SYSTEMS:
+        block = result["slices"][system]
+        assert {"all", "file=tiny", "lang=en"} <= set(block)
+        overall = block["all"]
+        assert overall["tp"] + overall["fn"] == overall["positives"] == len(POSITIVE) * 3
+        assert overall["tp"] + overall["fp"] + overall["fn"] + overall["tn"] == overall["n"]
+    assert "#### tfidf_logreg" in report_markdown(result, "ponzidetect evaluate --cv x")
