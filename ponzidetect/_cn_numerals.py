@@ -16,15 +16,24 @@ SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 
 _CN = "零〇一二两三四五六七八九十百千"
-# A quantity: arabic digits or Chinese numerals, optional decimal part, optional 万/亿 multipliers.
-_NUMBER = rf"(?:\d{{1,15}}(?:\.\d{{1,8}})?|[{_CN}]{{1,12}}(?:点[{_CN}]{{1,6}})?)[万亿]{{0,2}}"
+# After 万/亿: "5千", "2千5百", or a bare digit read as the next place down (一万五 = 15000).
+_TAIL = rf"(?:(?:(?:\d{{1,4}}|[{_CN}]{{1,4}})[千百]){{1,2}}|[一二两三四五六七八九](?![{_CN}\d])|\d{{1,4}}(?![\d.]))"
+# A quantity: arabic digits or Chinese numerals, optional decimal part, optional 万/亿 parts.
+_NUMBER = rf"(?:\d{{1,15}}(?:\.\d{{1,8}})?|[{_CN}]{{1,12}}(?:点[{_CN}]{{1,6}})?)(?:[万亿]{_TAIL}?){{0,2}}"
 # Units and classifiers after which a numeral is certainly a quantity.
 _UNITS = "个名位级星倍元块天日月年期代层次人座城国层周轮单份枚颗台%％"
+# Numbers with 万/亿 are quantities wherever they stand; a Chinese one must start with a digit
+# so that 千万 ("by all means") and 百万富翁 stay words.
+_BIG_NUMBER = (rf"(?:\d{{1,15}}(?:\.\d{{1,8}})?[千百]?|[一二两三四五六七八九十][{_CN}]{{0,10}})"
+               rf"(?:[万亿]{_TAIL}?){{1,2}}"
+               r"|\d{1,4}(?:\.\d{1,2})?(?:千(?:\d{1,2}百|\d(?![\d.]))?|百)(?![万亿])")
+_ARABIC = re.compile(r"\d{1,15}(?:\.\d{1,8})?")
+_DIGIT_RUN = re.compile(r"\d{1,15}(?:\.\d{1,8})?|.", re.DOTALL)
 
 _PERCENT = re.compile(rf"(?P<kind>百分之|千分之|万分之)(?P<num>{_NUMBER})")
 _TENTHS = re.compile(rf"(?<![{_CN}\d])(?P<num>[一二两三四五六七八九十])成(?![功为立本交员熟果绩长人])")
 _QUANTITY = re.compile(rf"(?P<num>{_NUMBER})(?=[{_UNITS}])")
-_BIG = re.compile(r"(?P<num>\d{1,15}(?:\.\d{1,8})?[万亿]{1,2})")
+_BIG = re.compile(rf"(?P<num>{_BIG_NUMBER})")
 
 
 def parse_chinese_number(token: str) -> float | None:
@@ -48,6 +57,8 @@ def parse_chinese_number(token: str) -> float | None:
     15000.0
     >>> parse_chinese_number("八千六百万")
     86000000.0
+    >>> parse_chinese_number("1万5千"), parse_chinese_number("一万五")
+    (15000.0, 15000.0)
     """
     if not token:
         return None
@@ -57,7 +68,7 @@ def parse_chinese_number(token: str) -> float | None:
         token = token[:-1]
     if not token:
         return None
-    if re.fullmatch(r"\d{1,15}(?:\.\d{1,8})?", token):
+    if _ARABIC.fullmatch(token):
         return float(token) * multiplier
     value = _parse_cn(token)
     return None if value is None else value * multiplier
@@ -78,21 +89,28 @@ def _parse_cn(token: str) -> float | None:
     total = 0.0
     section = 0.0
     digit: float | None = None
-    for ch in token:
-        if ch in DIGITS:
-            if digit is not None and ch not in "零〇":
+    last_unit = 0  # place value of the unit just before a trailing digit (0: none)
+    for part in _DIGIT_RUN.findall(token):
+        if part in DIGITS or part[0].isdigit():
+            if part in "零〇":
+                digit, last_unit = None, 0
+                continue
+            if digit is not None:
                 # Digit strings like 二〇一八 read positionally.
                 return _parse_positional(token)
-            digit = DIGITS[ch]
-        elif ch in SMALL_UNITS:
-            section += (1 if digit is None else digit) * SMALL_UNITS[ch]
-            digit = None
-        elif ch in BIG_UNITS:
+            digit = float(part) if part[0].isdigit() else DIGITS[part]
+        elif part in SMALL_UNITS:
+            section += (1 if digit is None else digit) * SMALL_UNITS[part]
+            digit, last_unit = None, SMALL_UNITS[part]
+        elif part in BIG_UNITS:
             section += digit or 0
-            total += (section or 1) * BIG_UNITS[ch]
-            section, digit = 0.0, None
+            total += (section or 1) * BIG_UNITS[part]
+            section, digit, last_unit = 0.0, None, BIG_UNITS[part]
         else:
             return None
+    if digit is not None and digit < 10 and last_unit >= 100:
+        # Colloquial: 一万五 = 15000, 两千五 = 2500, 三百五 = 350 (一百零五 keeps its 零).
+        digit *= last_unit / 10
     return total + section + (digit or 0)
 
 
@@ -126,22 +144,30 @@ def numeral_edits(text: str) -> list[Edit]:
         value = parse_chinese_number(match["num"])
         if value is not None:
             scale = {"百分之": 1.0, "千分之": 0.1, "万分之": 0.01}[match["kind"]]
-            edits.append((match.start(), match.end(), _format(value * scale) + "%"))
+            edits.append(_edit(text, match, _format(value * scale) + "%"))
     for match in _TENTHS.finditer(text):
         value = parse_chinese_number(match["num"])
         if value is not None:
-            edits.append((match.start(), match.end(), _format(value * 10) + "%"))
+            edits.append(_edit(text, match, _format(value * 10) + "%"))
     for pattern in (_QUANTITY, _BIG):
         for match in pattern.finditer(text):
             token = match["num"]
-            if token.isdigit() or (token[0].isdigit() and token[-1] not in BIG_UNITS):
+            if _ARABIC.fullmatch(token):
                 continue
             if len(token) == 1 and token in "两":
                 continue
             value = parse_chinese_number(token)
             if value is not None:
-                edits.append((match.start(), match.end(), _format(value)))
+                edits.append(_edit(text, match, _format(value)))
     return _drop_overlaps(edits)
+
+
+def _edit(text: str, match: re.Match[str], digits: str) -> Edit:
+    """Replace ``match`` by ``digits``, with a space if a digit precedes it (V1-V7七 -> V1-V7 7)."""
+    start = match.start()
+    if start and text[start - 1].isdigit():
+        digits = " " + digits
+    return start, match.end(), digits
 
 
 def _drop_overlaps(edits: list[Edit]) -> list[Edit]:

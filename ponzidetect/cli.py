@@ -104,7 +104,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         model = load_model(args.model)
         result = evaluate_holdout(model, load_labelled(args.data), load_labelled(args.train))
     markdown = write_report(result, command, Path(args.json) if args.json else None,
-                            Path(args.markdown) if args.markdown else None)
+                            Path(args.markdown) if args.markdown else None,
+                            Path(args.predictions) if args.predictions else None)
     print(markdown)
     if args.update_card:
         from .model import META_FILE, default_model_dir
@@ -184,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--seed", type=int, default=20181)
     evaluate.add_argument("--json", help="write the JSON report here")
     evaluate.add_argument("--markdown", help="write the Markdown report here")
+    evaluate.add_argument("--predictions",
+                          help="write one CSV row per text: id, file, label, each system's score "
+                               "and decision (out-of-fold under --cv)")
     evaluate.add_argument("--update-card", action="store_true",
                           help="store the report in the model's meta.json and model card")
     evaluate.set_defaults(func=cmd_evaluate)

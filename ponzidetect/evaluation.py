@@ -6,6 +6,9 @@ Two honest modes:
   training files given. Files the model was trained on are refused.
 - **cross-validation** (``cv=True``): grouped folds over all given data; in each fold the model
   and both baselines are trained on the other folds and scored on this one (out-of-fold).
+
+Both return the per-slice metrics and, under ``"predictions"``, one row per text (id, file,
+group, label, each system's score and decision) so that every miss can be read.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold
 
 from .baselines import keyword_scores, tfidf_logreg
@@ -43,6 +47,15 @@ def _slice_indices(frame) -> dict[str, np.ndarray]:
         for key, index in frame.groupby(column).indices.items():
             indices[f"{column}={key}"] = index
     return indices
+
+
+def _predictions(frame, probs: dict[str, np.ndarray], predicted: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One row per text: identifiers, label, and each system's score and decision."""
+    table = frame[["id", "file", "group", "lang", "genre", "label"]].copy()
+    for system in SYSTEMS:
+        table[f"{system}_score"] = np.round(probs[system], 6)
+        table[f"{system}_flagged"] = predicted[system].astype(bool)
+    return table
 
 
 def _slices(frame, probs: dict[str, np.ndarray], thresholds: dict[str, float]) -> dict[str, Any]:
@@ -75,8 +88,10 @@ def evaluate_holdout(model: RiskModel, eval_data: LabelledData, train_data: Labe
         "keyword_count": _baseline_thresholds(
             train_labels, keyword_scores(train_data.texts), config),
     }
+    predicted = {system: probs[system] >= thresholds[system] for system in SYSTEMS}
     return {"mode": "holdout", "thresholds": thresholds,
-            "slices": _slices(eval_data.frame, probs, thresholds)}
+            "slices": _slices(eval_data.frame, probs, thresholds),
+            "predictions": _predictions(eval_data.frame, probs, predicted)}
 
 
 def evaluate_cv(data: LabelledData, config: TrainConfig | None = None) -> dict[str, Any]:
@@ -113,7 +128,8 @@ def evaluate_cv(data: LabelledData, config: TrainConfig | None = None) -> dict[s
     mean_thresholds = {s: float(np.mean(v)) for s, v in fold_thresholds.items()}
     slices = _slices(data.frame, probs, mean_thresholds)
     _apply_fold_decisions(slices, data.frame, labels, predicted)
-    return {"mode": "cv", "folds": config.folds, "thresholds": mean_thresholds, "slices": slices}
+    return {"mode": "cv", "folds": config.folds, "thresholds": mean_thresholds, "slices": slices,
+            "predictions": _predictions(data.frame, probs, predicted)}
 
 
 def _apply_fold_decisions(slices: dict[str, Any], frame, labels: np.ndarray,
@@ -133,12 +149,32 @@ def report_markdown(result: dict[str, Any], command: str) -> str:
 
 
 def write_report(result: dict[str, Any], command: str, json_path: Path | None,
-                 markdown_path: Path | None) -> str:
-    """Write JSON and Markdown reports; return the Markdown."""
+                 markdown_path: Path | None, predictions_path: Path | None = None) -> str:
+    """Write JSON and Markdown reports, and optionally the per-text CSV; return the Markdown.
+
+    Parameters
+    ----------
+    result
+        What :func:`evaluate_cv` or :func:`evaluate_holdout` returned.
+    command
+        The command line that produced it, recorded in every report.
+    json_path, markdown_path
+        Where to write the metrics (``None``: do not write).
+    predictions_path
+        Where to write one CSV row per text with each system's score and decision.
+
+    Returns
+    -------
+    str
+        The Markdown report.
+    """
     markdown = report_markdown(result, command)
+    metrics = {key: value for key, value in result.items() if key != "predictions"}
     if json_path:
-        json_path.write_text(json.dumps({"command": command, **result}, indent=2) + "\n",
+        json_path.write_text(json.dumps({"command": command, **metrics}, indent=2) + "\n",
                              encoding="utf-8")
     if markdown_path:
         markdown_path.write_text(markdown, encoding="utf-8")
+    if predictions_path:
+        result["predictions"].to_csv(predictions_path, index=False, encoding="utf-8")
     return markdown

@@ -6,6 +6,7 @@ import json
 import shutil
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from ponzidetect import Detector, ModelError, load_model, train_model
@@ -154,10 +155,11 @@ def test_shipped_model_loads_and_scores() -> None:
     assert high.risk == "high" and low.risk == "low"
 
 
-def test_cv_evaluation_reports_model_and_baselines_per_slice(corpus) -> None:
-    from ponzidetect.evaluation import SYSTEMS, evaluate_cv, report_markdown
+def test_cv_evaluation_reports_model_and_baselines_per_slice(corpus, tmp_path) -> None:
+    from ponzidetect.evaluation import SYSTEMS, evaluate_cv, report_markdown, write_report
 
-    result = evaluate_cv(load_labelled([corpus]), CONFIG)
+    data = load_labelled([corpus])
+    result = evaluate_cv(data, CONFIG)
     for system in SYSTEMS:
         block = result["slices"][system]
         assert {"all", "file=tiny", "lang=en"} <= set(block)
@@ -165,3 +167,13 @@ def test_cv_evaluation_reports_model_and_baselines_per_slice(corpus) -> None:
         assert overall["tp"] + overall["fn"] == overall["positives"] == len(POSITIVE) * 3
         assert overall["tp"] + overall["fp"] + overall["fn"] + overall["tn"] == overall["n"]
     assert "#### tfidf_logreg" in report_markdown(result, "ponzidetect evaluate --cv x")
+    # The per-text table agrees with the slice counts and is written to CSV, not into the JSON.
+    rows = result["predictions"]
+    assert list(rows["id"]) == list(data.frame["id"])
+    model = result["slices"]["model"]["all"]
+    assert int((rows["model_flagged"] & (rows["label"] == 1)).sum()) == model["tp"]
+    assert int((rows["model_flagged"] & (rows["label"] == 0)).sum()) == model["fp"]
+    paths = tmp_path / "r.json", tmp_path / "r.md", tmp_path / "rows.csv"
+    write_report(result, "x", *paths)
+    assert "predictions" not in json.loads(paths[0].read_text("utf-8"))
+    assert len(pd.read_csv(paths[2])) == len(data.frame)

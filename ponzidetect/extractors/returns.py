@@ -51,6 +51,13 @@ EN_TOTAL_IN = re.compile(
     r"(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?)",
     re.IGNORECASE,
 )
+EN_AFTER_THEN_RATE = re.compile(
+    r"\b(?:after|in|within)\s{1,2}(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?)[\s,;:.)(-]{1,4}"
+    r"(?:(?:and|then)\s{1,2})?(?:you\s{1,2})?(?:(?:can|will|'ll)\s{1,2})?(?:receive|get|earn|collect|take\s{1,2}home)\s{1,2}"
+    r"(?:(?:up\s{1,2}to|a|an|guaranteed|fixed|at\s{1,2}least)\s{1,2}){0,2}" + _NUM
+    + r"\s{0,2}%\s{0,2}(?:[a-z]{2,12}\s{1,2}){0,1}(?:interest|profits?|returns?|roi|payouts?)\b",
+    re.IGNORECASE,
+)
 ZH_RATE_BEFORE = re.compile(
     r"(?P<period>日息|日化|日利率?|日收益率?|日返|每日收益|每天收益|每日|每天|天天|日赚|每小时|时息|"
     r"周息|周化|每周|月息|月化|月利率?|月收益率?|每月|月返|年息|年化收益率?|年化回报率?|年化|年收益率?|年利率)"
@@ -109,6 +116,20 @@ def _candidate(match: re.Match[str], rate: float, period: str, lang: str,
                      f"{stated} -> {annual:,.1f}% a year (simple)")
 
 
+def _totals_over_periods(match_iter: Iterator[re.Match[str]], rule: str,
+                         spec: FlagSpec) -> Iterator[Candidate]:
+    """A total rate over N periods ("200% in 40 days", "after 5 days, get 10%") per period."""
+    for match in match_iter:
+        total = to_number(match["num"].replace(",", "."))
+        count = int(match["n"])
+        period = _EN_UNIT[match["unit"].lower()]
+        if total and count:
+            found = _candidate(match, total / count, period, "en", f"en.{rule}", spec,
+                               f"{total:g}% in {count} {period}s")
+            if found:
+                yield found
+
+
 @extractor("return_rate")
 def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
     """Yield stated periodic returns at or above the flag's annual floor."""
@@ -133,15 +154,8 @@ def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
                                    f"x{multiple} in {days_total} {period}s")
                 if found:
                     yield found
-        for match in EN_TOTAL_IN.finditer(text):
-            total = to_number(match["num"].replace(",", "."))
-            count = int(match["n"])
-            period = _EN_UNIT[match["unit"].lower()]
-            if total and count:
-                found = _candidate(match, total / count, period, "en", "en.total_in", spec,
-                                   f"{total:g}% in {count} {period}s")
-                if found:
-                    yield found
+        for rule, pattern in (("total_in", EN_TOTAL_IN), ("after_then_rate", EN_AFTER_THEN_RATE)):
+            yield from _totals_over_periods(match_iter=pattern.finditer(text), rule=rule, spec=spec)
         for match in EN_EXAMPLE.finditer(text):
             base, part = to_number(match["base"]), to_number(match["part"])
             if base and part and part < base:

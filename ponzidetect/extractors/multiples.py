@@ -1,0 +1,273 @@
+"""Fixed payout multiples promised on a deposit, with no period: doublers, "x10", "三倍出局".
+
+The value is the total payout as a multiple of the deposit: "earn 200% profit on each deposit"
+-> 3.0, "send 100, I'll send back 210" -> 2.1, "Multiply your ETH by 10x" -> 10.0,
+"receive 120% back" -> 1.2, "三倍出局" -> 3.0, "投一万返三万" -> 3.0. A rate with a period
+("2% daily", "翻倍 in 100 days") is left to ``high_periodic_returns``; a promise is needed
+("you will earn", "every depositor gets"), so "early buyers earned 200%" in a news story is not
+evidence. Small multiples below the flag's ``min_multiple`` are ignored (a 4% interest line).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .._cn_numerals import parse_chinese_number
+from ..catalogue import FlagSpec
+from ..document import Document
+from . import Candidate, extractor, near, to_number
+
+_PCT = r"(?P<pct>\d{1,4}(?:\.\d{1,2})?)\s{0,2}%"
+_COIN = (r"(?:ether|eth|bnb|trx|tron|btc|usdt|usd|finney|money|coins?|deposits?|investments?"
+         r"|funds|crypto|tokens?|capital|stake)")
+_PROMISE_VERB = r"(?:earn|earns|get|gets|receive|receives|make|makes|gain|gains|collect|win|take)"
+
+EN_PROFIT = re.compile(
+    r"\b" + _PROMISE_VERB + r"\s{1,3}(?:(?:a|an|up\s{1,2}to|at\s{1,2}least|guaranteed|fixed|instant|"
+    r"instantly|whopping|massive|solid|full|extra|another|home)\s{1,3}){0,3}\+?" + _PCT
+    + r"\s{0,3}(?:(?:instant|fixed|guaranteed|net|pure|total|clean)\s{1,3})?"
+    r"(?P<kind>profits?|payouts?|returns?|roi|gains?|back|interest)\b",
+    re.IGNORECASE,
+)
+EN_PROFIT_ON = re.compile(
+    r"\b" + _PCT + r"\s{1,3}(?P<kind>profits?|payouts?|returns?|roi|gains?)\s{1,3}(?:on|of|for)"
+    r"\s{1,3}(?:your|his|her|their|each|every|any)\s{1,3}(?:\w{1,12}\s{1,3}){0,1}"
+    r"(?:deposits?|investments?|ether|eth|bnb|trx|stake|contribution)\b",
+    re.IGNORECASE,
+)
+_PAY_VERB = (r"(?:receives?|receiving|gets?|getting|paid|pays?|paying|repaid|owed|earns?|returns?"
+             r"|returning|yield(?:s|ing)?|gives?|giving|reach(?:es)?|reaching|credited)")
+_PAY_FILLER = (r"(?:(?:you|them|him|her|it|back|out|at|a|an|up\s{1,2}to|exactly|fixed|guaranteed"
+               r"|total(?:ly)?|of)\s{1,2}){0,3}")
+# "pays them 200% of what they put in", "yielding 1.25 (125%)", "receive 133% of your deposit"
+EN_PAYS_TOTAL = re.compile(
+    r"\b" + _PAY_VERB + r"\s{1,2}" + _PAY_FILLER
+    + r"(?:\d{1,2}\.\d{1,3}\s{0,2}\(\s{0,2})?(?P<pct>\d{3,4}(?:\.\d{1,2})?)\s{0,2}%",
+    re.IGNORECASE,
+)
+# "pay you 1.4x", "you are owed 2x", "gets 5x their deposit", "2x payout", "payout = 2x amount"
+EN_PAYS_TIMES = re.compile(
+    r"\b(?:" + _PAY_VERB + r"\s{1,2}" + _PAY_FILLER + r"(?P<x1>\d{1,2}(?:\.\d{1,2})?)\s{0,1}x\b"
+    r"(?=\s{0,2}(?:[.,;:!?)\n]|$|(?:your|their|his|her|the|what|that|of|back|payouts?|returns?|it"
+    r"|deposits?|investments?|ether|eth|bnb|trx|usdt|instantly|automatically)\b))"
+    r"|(?P<x2>\d{1,2}(?:\.\d{1,2})?)\s{0,1}x\s{1,2}(?:payouts?|returns?|(?:what|the\s{1,2}amount)\s{1,2}"
+    r"(?:you|they|he|she)\s{1,2}(?:sent|put\s{1,2}in|deposited|paid))\b"
+    r"|payouts?\s{0,2}[=:]\s{0,2}(?P<x3>\d{1,2}(?:\.\d{1,2})?)\s{0,1}x\b)",
+    re.IGNORECASE,
+)
+# "every deposit is doubled", "your ETH gets tripled"
+EN_DOUBLED = re.compile(
+    r"\b(?:deposits?|investments?|ether|eth|bnb|trx|money|stake)\s{1,2}(?:is|are|gets?|will\s{1,2}be)"
+    r"\s{1,2}(?:instantly\s{1,2}|automatically\s{1,2})?(?P<verb>doubled|tripled|quadrupled)\b",
+    re.IGNORECASE,
+)
+EN_TIMES_YOUR = re.compile(
+    r"\b(?:(?P<verb>multiply|double|triple|quadruple|grow|turn)\s{1,2}your\s{1,2}(?:\w{1,10}\s{1,2})?"
+    + _COIN + r"(?:\s{1,3}(?:by\s{1,2})?(?:x\s{0,1}(?P<x1>\d{1,3}(?:\.\d{1,2})?)\b"
+    r"|(?P<x2>\d{1,3}(?:\.\d{1,2})?)\s{0,1}(?:x|times)\b|\+\s{0,1}" + _PCT + r"))?"
+    r"|(?:x\s{0,1}(?P<x3>\d{1,3})|(?P<x4>\d{1,3})x)\s{1,2}your\s{1,2}" + _COIN + r")",
+    re.IGNORECASE,
+)
+EN_SEND_GET = re.compile(
+    r"\b(?:send|deposit|invest|put\s{1,2}in|transfer|contribute|stake)\w{0,3}\s{1,3}"
+    r"(?P<a>\d{1,7}(?:\.\d{1,4})?)\s{0,2}(?:[a-z]{1,8}\s{0,2})?[\s,;:.!>-]{0,6}"
+    r"(?:[a-z']{1,10}\s{1,3}){0,3}(?:get|receive|send\s{1,2}(?:you\s{1,2})?back|return|pay\s{1,2}"
+    r"(?:you\s{1,2})?(?:back|out)|withdraw|walk\s{1,2}away\s{1,2}with)\s{1,3}(?:you\s{1,2})?"
+    r"(?P<b>\d{1,7}(?:\.\d{1,4})?)(?![\d.]|\s{0,2}%)",
+    re.IGNORECASE,
+)
+_ZH_NUM = (r"(?:\d{1,7}(?:\.\d{1,4})?|[一二两三四五六七八九十百]{1,4})"
+           r"(?:[万千](?:\d{1,3}|[一二两三四五六七八九])?[千百]?)?")
+_ZH_TIMES = r"(?P<{n}>\d{{1,2}}(?:\.\d{{1,2}})?|两)\s{{0,2}}倍(?P<{h}>半)?"
+_ZH_PCT = r"(?P<{p}>\d{{3,4}})\s{{0,2}}%"
+# "3倍出局", "收益达到本金的3倍即出局", "150%出局", "封顶本金两倍", "收益上限为入金的3倍",
+# "提供帮助金额的150%", "每人拿本金的两倍", "拿走 2100 TRX（三倍）"
+ZH_OUT = re.compile(
+    r"(?:本金的?\s{0,2})?(?:" + _ZH_TIMES.format(n="n", h="h") + "|" + _ZH_PCT.format(p="pct")
+    + r")\s{0,2}(?:收益\s{0,2})?(?:即|就|后|时|自动)?\s{0,2}(?:出局|封顶)"
+    r"|(?:出局|封顶|(?:收益|分红|奖金|返还)?上限)(?:收益|额度|线)?\s{0,2}(?:为|是|到)?\s{0,2}"
+    r"(?:(?:本金|入金|投资额?|投入)的?)?\s{0,2}(?:" + _ZH_TIMES.format(n="n2", h="h2") + "|"
+    + _ZH_PCT.format(p="pct2") + r")"
+    r"|(?:本金|入金|投资额|投入|帮助金额)的\s{0,2}(?:" + _ZH_TIMES.format(n="n3", h="h3") + "|"
+    + _ZH_PCT.format(p="pct3") + r")"
+    r"|(?:拿走|拿到|获得|返还|得到|领取)[^。；！？\n]{0,16}?[（(]\s{0,2}"
+    + _ZH_TIMES.format(n="n4", h="h4") + r"\s{0,2}[）)]"
+)
+ZH_RATIO = re.compile(
+    r"(?:投资|投入|投|入金|存入|充值|买入)\s{0,2}(?P<a>" + _ZH_NUM + r")"
+    r"\s{0,2}(?:元|块|u|usdt)?(?P<gap>[^。；！？\n\d]{0,10}?)"
+    r"(?:返还|返|拿回|收回|到手|赚到|领取|提走|回报)\s{0,2}(?P<b>" + _ZH_NUM + r")"
+)
+ZH_DOUBLE = re.compile(
+    r"(?:本金|投资|资金|入金|本钱)\s{0,2}(?:直接|就|就能|可|可以|能|即可|马上|立刻|轻松|至少)?\s{0,2}"
+    r"翻(?:倍|番|(?P<n>\d{1,2})倍)"
+)
+
+_PERIOD_AFTER = re.compile(
+    r"[\s,.;:!)(-]{0,3}(?:\w{1,12}\s{1,2}){0,2}(?:daily|hourly|weekly|monthly|yearly|annually|apy|apr"
+    r"|p\.a\.|per\s{1,2}(?:day|hour|week|month|year|annum)|a\s{1,2}(?:day|week|month|year)"
+    r"|every\s{1,2}(?:day|hour|week|month|24)|each\s{1,2}(?:day|week|month)"
+    r"|(?:in|within|for|after)\s{1,2}\d{1,4}\s{0,2}(?:hours?|days?|weeks?|months?|years?)"
+    r"|(?:in|within|over|after)\s{1,2}(?:a|one|the\s{1,2}first)\s{1,2}(?:day|week|month|year)"
+    r"|(?:in|since|during|over|by)\s{1,2}(?:the\s{1,2})?(?:19|20)\d\d|last\s{1,2}(?:year|month|week))\b",
+    re.IGNORECASE,
+)
+_ZH_PERIOD = re.compile(r"每|天|日|周|月|年|小时")
+_PROMISE_LEFT = re.compile(
+    r"\b(?:you|your|you'll|will|can|each|every|guarantee[ds]?|instantly|now|deposit|send|invest"
+    r"|stake)\b|(?:^|[.!?\n])\s{0,3}$",
+    re.IGNORECASE,
+)
+_CONTEXT = re.compile(
+    r"deposit|invest|player|participant|member|ether|\beth\b|bnb|trx|usdt|finney|contract|stake"
+    r"|\bpay",
+    re.IGNORECASE,
+)
+_MEASURE_LEFT = re.compile(
+    r"(?:rate\s{1,2}of|internal|annual(?:ised|ized)?|expected|historical|average|projected|target)"
+    r"\s{1,2}$",
+    re.IGNORECASE,
+)
+_MULTIPLIER_WORD = {"double": 2.0, "triple": 3.0, "quadruple": 4.0}
+_ZH_PLACE = {"万": 10_000.0, "千": 1_000.0, "百": 100.0}
+
+
+def _periodic_after(text: str, end: int) -> bool:
+    """A period right after the rate ("... profit daily", "... in 30 days"): not a fixed multiple."""
+    return _PERIOD_AFTER.match(text, end, min(len(text), end + 40)) is not None
+
+
+def _promised(text: str, start: int, end: int) -> bool:
+    """A promise to the reader nearby, and a deposit/investment context."""
+    left = text[max(0, start - 40):start]
+    _, window = near(text, start, end, 120)
+    return _PROMISE_LEFT.search(left) is not None and _CONTEXT.search(window) is not None
+
+
+def _fixed_in_context(text: str, match: re.Match[str]) -> bool:
+    """No period right after, not a financial measure ("rate of return 213%"), a deposit context."""
+    _, window = near(text, match.start(), match.end(), 120)
+    return (not _periodic_after(text, match.end())
+            and _MEASURE_LEFT.search(text, max(0, match.start() - 24), match.start()) is None
+            and _CONTEXT.search(window) is not None)
+
+
+def _multiple_of_percent(percent: float, kind: str) -> float:
+    """Total payout as a multiple of the deposit: profit on top, or a payout that includes it."""
+    kind = kind.lower()
+    if kind.startswith(("payout", "return", "back")) and percent >= 100:
+        return percent / 100
+    return 1 + percent / 100
+
+
+def _zh_out_multiple(match: re.Match[str]) -> float:
+    for suffix in ("", "2", "3", "4"):
+        if times := match["n" + suffix]:
+            return (2.0 if times == "两" else float(times)) + (0.5 if match["h" + suffix] else 0.0)
+        if suffix != "4" and (percent := match["pct" + suffix]):
+            return float(percent) / 100
+    return 0.0
+
+
+def _zh_number(token: str) -> float | None:
+    return to_number(token) if token[:1].isdigit() else parse_chinese_number(token)
+
+
+def _zh_amount(token: str) -> float | None:
+    """Parse an amount as written in pitches: "1万5千", "一万五", "5千", "三万", "3000".
+
+    Examples
+    --------
+    >>> [_zh_amount(t) for t in ("1万5千", "一万五", "5千", "三万", "1.5万", "3000")]
+    [15000.0, 15000.0, 5000.0, 30000.0, 15000.0, 3000.0]
+    """
+    for unit in "万千":
+        if unit in token:
+            head, tail = token.split(unit, 1)
+            base = _zh_number(head)
+            if base is None:
+                return None
+            rest = 0.0
+            if tail:
+                lower = _ZH_PLACE[tail[-1]] if tail[-1] in "千百" else _ZH_PLACE[unit] / 10
+                count = _zh_number(tail.rstrip("千百"))
+                rest = (count or 0.0) * lower
+            return base * _ZH_PLACE[unit] + rest
+    return _zh_number(token)
+
+
+def _english(text: str) -> Iterator[tuple[re.Match[str], float, str, str]]:
+    if "%" in text:
+        for match in EN_PROFIT.finditer(text):
+            if not _periodic_after(text, match.end()) and _promised(text, match.start(), match.end()):
+                yield match, _multiple_of_percent(float(match["pct"]), match["kind"]), \
+                    "en.profit_promise", f"{match['pct']}% {match['kind'].lower()}"
+        for match in EN_PAYS_TOTAL.finditer(text):
+            if _fixed_in_context(text, match):
+                yield match, float(match["pct"]) / 100, "en.pays_total", f"pays {match['pct']}%"
+        for match in EN_PROFIT_ON.finditer(text):
+            if not _periodic_after(text, match.end()):
+                yield match, _multiple_of_percent(float(match["pct"]), match["kind"]), \
+                    "en.profit_on_deposit", f"{match['pct']}% {match['kind'].lower()} on a deposit"
+    for match in EN_TIMES_YOUR.finditer(text):
+        if _periodic_after(text, match.end()):
+            continue
+        if match["pct"]:
+            multiple = 1 + float(match["pct"]) / 100
+        elif times := match["x1"] or match["x2"] or match["x3"] or match["x4"]:
+            multiple = float(times)
+        elif verb := match["verb"]:
+            multiple = _MULTIPLIER_WORD.get(verb.lower(), 0.0)
+        else:
+            multiple = 0.0
+        if multiple:
+            yield match, multiple, "en.times_your_deposit", f"x{multiple:g} your deposit"
+    for match in EN_PAYS_TIMES.finditer(text):
+        if _fixed_in_context(text, match):
+            times = float(match["x1"] or match["x2"] or match["x3"])
+            yield match, times, "en.pays_times", f"pays {times:g}x"
+    for match in EN_DOUBLED.finditer(text):
+        if not _periodic_after(text, match.end()):
+            times = _MULTIPLIER_WORD[match["verb"].lower()[:-1]]
+            yield match, times, "en.deposit_doubled", f"deposit {match['verb'].lower()}"
+    for match in EN_SEND_GET.finditer(text):
+        sent, back = to_number(match["a"]), to_number(match["b"])
+        if sent and back and not _periodic_after(text, match.end()):
+            yield match, back / sent, "en.send_get_back", f"{back:g} back for {sent:g}"
+
+
+def _chinese(text: str) -> Iterator[tuple[re.Match[str], float, str, str]]:
+    if "倍" in text or "%" in text:
+        for match in ZH_OUT.finditer(text):
+            yield match, _zh_out_multiple(match), "zh.exit_multiple", match[0]
+    for match in ZH_RATIO.finditer(text):
+        if _ZH_PERIOD.search(match["gap"]):
+            continue
+        sent, back = _zh_amount(match["a"]), _zh_amount(match["b"])
+        if sent and back:
+            yield match, back / sent, "zh.put_in_get_back", f"投{sent:g}返{back:g}"
+    if "翻" in text:
+        for match in ZH_DOUBLE.finditer(text):
+            around = text[max(0, match.start() - 8):match.end() + 6]
+            if not _ZH_PERIOD.search(around):
+                multiple = float(match["n"]) if match["n"] else 2.0
+                yield match, multiple, "zh.principal_doubles", f"本金翻{multiple:g}倍"
+
+
+@extractor("payout_multiple")
+def extract_payout_multiples(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
+    """Yield promised fixed payout multiples between the flag's ``min_multiple`` and ``max_multiple``."""
+    low = float(spec.params.get("min_multiple", 1.1))
+    high = float(spec.params.get("max_multiple", 1000))
+    found: list[tuple[str, Iterator[tuple[re.Match[str], float, str, str]]]] = []
+    if doc.has_latin:
+        found.append(("en", _english(doc.folded)))
+    if doc.has_han:
+        found.append(("zh", _chinese(doc.folded)))
+    for lang, matches in found:
+        for match, multiple, rule, stated in matches:
+            if low <= multiple <= high:
+                weight = min(1.0, 0.5 + (multiple - 1) / 4)
+                yield Candidate(match.start(), match.end(), rule, round(weight, 3), lang,
+                                round(multiple, 3), "x deposit", f"{stated} -> x{multiple:g} the deposit")

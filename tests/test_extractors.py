@@ -1,0 +1,72 @@
+"""Code extractors: the parsed value of each flag, as a table of (text, flag, value) cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from ponzidetect import extract_flags
+
+
+@pytest.mark.parametrize(
+    ("text", "flag_id", "value"),
+    [
+        # return_rate: simple annualised rate in percent
+        ("Earn 1.5% daily on every deposit.", "high_periodic_returns", 547.5),
+        ("月息30%，按月发放。", "high_periodic_returns", 360),
+        ("Double your ETH in 100 days.", "high_periodic_returns", 365),
+        ("Get 200% return in 40 days.", "high_periodic_returns", 1825),
+        ("Withdraw after 5 days and receive up to 10% interest.", "high_periodic_returns", 730),
+        ("日息百分之一点五", "high_periodic_returns", 547.5),
+        ("投资一万，100天翻倍。", "high_periodic_returns", 365),
+        # payout_multiple: total payout as a multiple of the deposit
+        ("You will earn 200% profit after each deposit!", "fixed_payout_multiple", 3.0),
+        ("Send 1 ETH, get 1.5 ETH back.", "fixed_payout_multiple", 1.5),
+        ("send 100 ether, i'll send back 210 ether", "fixed_payout_multiple", 2.1),
+        ("Multiply your Ether by 10x!", "fixed_payout_multiple", 10.0),
+        ("Multiply your ETH by +15%!", "fixed_payout_multiple", 1.15),
+        ("Deposit 0.5 BNB and receive 120% back.", "fixed_payout_multiple", 1.2),
+        ("The queue pays 125% to each depositor.", "fixed_payout_multiple", 1.25),
+        ("收益达到本金的3倍出局。", "fixed_payout_multiple", 3.0),
+        ("静态收益，150%出局。", "fixed_payout_multiple", 1.5),
+        ("投一万返三万。", "fixed_payout_multiple", 3.0),
+        ("入金5千，返还1万5千。", "fixed_payout_multiple", 3.0),
+        ("本金直接翻倍。", "fixed_payout_multiple", 2.0),
+        ("The people who come after you pay you 1.4x.", "fixed_payout_multiple", 1.4),
+        ("Every deposit is doubled, paid in order.", "fixed_payout_multiple", 2.0),
+        ("The queue pays them 200% of what they put in.", "fixed_payout_multiple", 2.0),
+        ("收益达到本金的3倍即出局。", "fixed_payout_multiple", 3.0),
+        ("每日固定收益百分之一点五，封顶本金两倍。", "fixed_payout_multiple", 2.0),
+        ("入金50–5000 USDT，收益上限为入金的 3 倍。", "fixed_payout_multiple", 3.0),
+        ("二千五百U进，两倍半出局。", "fixed_payout_multiple", 2.5),
+        ("第7人入场后，排第1位的人拿走 2100 TRX（三倍）。", "fixed_payout_multiple", 3.0),
+        # rank_count and place_count
+        ("Our 148 sellers are organised in 10 ranks.", "tiered_sales_ranks", 10),
+        ("会员分为V1-V7七个等级，晋升靠团队业绩。", "tiered_sales_ranks", 7),
+    ],
+)
+def test_parsed_value(text: str, flag_id: str, value: float) -> None:
+    result = extract_flags(text).get(flag_id)
+    assert result.fired, [e.text for e in result.evidence]
+    assert result.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag_id"),
+    [
+        ("Our savings account pays 4% interest on your deposit.", "fixed_payout_multiple"),
+        ("Earn 2% daily profit on your deposit.", "fixed_payout_multiple"),
+        ("Bitcoin returned 300% in 2020, investors cheered.", "fixed_payout_multiple"),
+        ("Early buyers earned 200% profit in the rally, the report said.", "fixed_payout_multiple"),
+        ("Buy tokens in round one and receive 15% bonus tokens.", "fixed_payout_multiple"),
+        ("公司净利润三年翻倍。", "fixed_payout_multiple"),
+        ("Internal rate of return 213% for the factory investment.", "fixed_payout_multiple"),
+        ("At level 1 she pays the fees and will receive 1.6x market making rewards.",
+         "fixed_payout_multiple"),
+        ("Angel investors got 20x return on investment within a year.", "fixed_payout_multiple"),
+        ("用72除以年化收益率，就是本金翻倍需要的年数。", "fixed_payout_multiple"),
+        ("千万不要相信投一万返三万的骗局。", "fixed_payout_multiple"),
+        ("After 30 days, receive 0.5% interest on your savings.", "high_periodic_returns"),
+    ],
+)
+def test_no_value_where_nothing_is_promised(text: str, flag_id: str) -> None:
+    assert not extract_flags(text).get(flag_id).fired
