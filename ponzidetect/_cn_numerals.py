@@ -17,7 +17,8 @@ BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 
 _CN = "零〇一二两三四五六七八九十百千"
 # After 万/亿: "5千", "2千5百", or a bare digit read as the next place down (一万五 = 15000).
-_TAIL = rf"(?:(?:(?:\d{{1,4}}|[{_CN}]{{1,4}})[千百]){{1,2}}|[一二两三四五六七八九](?![{_CN}\d])|\d{{1,4}}(?![\d.]))"
+_TAIL = (rf"(?:(?:(?:\d{{1,4}}|[{_CN}]{{1,4}})[千百]){{1,2}}"
+         rf"|[一二两三四五六七八九](?![{_CN}\d])|\d{{1,4}}(?![\d.]))")
 # A quantity: arabic digits or Chinese numerals, optional decimal part, optional 万/亿 parts.
 _NUMBER = rf"(?:\d{{1,15}}(?:\.\d{{1,8}})?|[{_CN}]{{1,12}}(?:点[{_CN}]{{1,6}})?)(?:[万亿]{_TAIL}?){{0,2}}"
 # Units and classifiers after which a numeral is certainly a quantity.
