@@ -185,6 +185,8 @@ def test_spans_from_flags(flag: dict, lang: str, style: str, title: str):
     (10, "ranks", "en", "10 ranks"),
     (10, "ranks", "zh", "10 个级别"),
     (3, "places", "en", "3 places"),
+    (2.1, "x deposit", "en", "2.1× the deposit"),
+    (3.0, "x deposit", "zh", "本金的 3 倍"),
     (3.0, "CNY", "en", "3 CNY"),
     (1500.0, "USD", "zh", "1,500 USD"),
     (None, "CNY", "en", ""),

@@ -63,6 +63,8 @@ def test_parsed_value(text: str, flag_id: str, value: float) -> None:
         ("At level 1 she pays the fees and will receive 1.6x market making rewards.",
          "fixed_payout_multiple"),
         ("Angel investors got 20x return on investment within a year.", "fixed_payout_multiple"),
+        ("Connect wallet. Kill the dragon Earn 2x . You have 50% chance! Deposit to play.",
+         "fixed_payout_multiple"),
         ("用72除以年化收益率，就是本金翻倍需要的年数。", "fixed_payout_multiple"),
         ("千万不要相信投一万返三万的骗局。", "fixed_payout_multiple"),
         ("After 30 days, receive 0.5% interest on your savings.", "high_periodic_returns"),

@@ -89,6 +89,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "summary_none": ("no clear red flags", "无明显风险信号"),
     # units
     "unit_%/year": ("{v:g}% a year", "年化 {v:g}%"),
+    "unit_x deposit": ("{v:g}× the deposit", "本金的 {v:g} 倍"),
     "unit_ranks": ("{v:g} ranks", "{v:g} 个级别"),
     "unit_places": ("{v:g} places", "{v:g} 个地点"),
     "unit_distinct": ("{v:g} distinct", "{v:g} 个不同项"),

@@ -124,6 +124,7 @@ _CONTEXT = re.compile(
     r"|\bpay",
     re.IGNORECASE,
 )
+_WORD_AFTER = re.compile(r"\s{0,3}[a-z]")
 _MEASURE_LEFT = re.compile(
     r"(?:rate\s{1,2}of|internal|annual(?:ised|ized)?|expected|historical|average|projected|target)"
     r"\s{1,2}$",
@@ -224,7 +225,9 @@ def _english(text: str) -> Iterator[tuple[re.Match[str], float, str, str]]:
         if multiple:
             yield match, multiple, "en.times_your_deposit", f"x{multiple:g} your deposit"
     for match in EN_PAYS_TIMES.finditer(text):
-        if _fixed_in_context(text, match):
+        # "Earn 2x." with nothing after it needs a promise; "pay you 1.4x your deposit" does not.
+        bare = match["x1"] and _WORD_AFTER.match(text, match.end()) is None
+        if _fixed_in_context(text, match) and (not bare or _promised(text, match.start(), match.end())):
             times = float(match["x1"] or match["x2"] or match["x3"])
             yield match, times, "en.pays_times", f"pays {times:g}x"
     for match in EN_DOUBLED.finditer(text):
