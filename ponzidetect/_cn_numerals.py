@@ -35,6 +35,9 @@ _PERCENT = re.compile(rf"(?P<kind>百分之|千分之|万分之)(?P<num>{_NUMBER
 _TENTHS = re.compile(rf"(?<![{_CN}\d])(?P<num>[一二两三四五六七八九十])成(?![功为立本交员熟果绩长人])")
 _QUANTITY = re.compile(rf"(?P<num>{_NUMBER})(?=[{_UNITS}])")
 _BIG = re.compile(rf"(?P<num>{_BIG_NUMBER})")
+# Chat slang "1w" / "3.5W" for 万, only next to Chinese text ("投1w返3w", "月入5w").
+_W_SLANG = re.compile(r"(?<![A-Za-z\d.])(?P<num>\d{1,4}(?:\.\d{1,2})?)[wW](?![A-Za-z])")
+_HAN_NEAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 def parse_chinese_number(token: str) -> float | None:
@@ -160,6 +163,9 @@ def numeral_edits(text: str) -> list[Edit]:
             value = parse_chinese_number(token)
             if value is not None:
                 edits.append(_edit(text, match, _format(value)))
+    for match in _W_SLANG.finditer(text):
+        if _HAN_NEAR.search(text, max(0, match.start() - 3), min(len(text), match.end() + 3)):
+            edits.append(_edit(text, match, _format(float(match["num"]) * 10_000)))
     return _drop_overlaps(edits)
 
 

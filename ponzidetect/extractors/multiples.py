@@ -49,7 +49,8 @@ EN_PAYS_TOTAL = re.compile(
 # "pay you 1.4x", "you are owed 2x", "gets 5x their deposit", "2x payout", "payout = 2x amount"
 EN_PAYS_TIMES = re.compile(
     r"\b(?:" + _PAY_VERB + r"\s{1,2}" + _PAY_FILLER + r"(?P<x1>\d{1,2}(?:\.\d{1,2})?)\s{0,1}x\b"
-    r"(?=\s{0,2}(?:[.,;:!?)\n]|$|(?:your|their|his|her|the|what|that|of|back|payouts?|returns?|it"
+    r"(?=[ \t]{0,2}(?:[.,;:!?)]|$|\n(?!\s{0,3}[a-z])"
+    r"|(?:your|their|his|her|the|what|that|of|back|payouts?|returns?|it"
     r"|deposits?|investments?|ether|eth|bnb|trx|usdt|instantly|automatically)\b))"
     r"|(?P<x2>\d{1,2}(?:\.\d{1,2})?)\s{0,1}x\s{1,2}(?:payouts?|returns?|(?:what|the\s{1,2}amount)\s{1,2}"
     r"(?:you|they|he|she)\s{1,2}(?:sent|put\s{1,2}in|deposited|paid))\b"
