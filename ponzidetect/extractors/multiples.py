@@ -132,7 +132,6 @@ _MEASURE_LEFT = re.compile(
     re.IGNORECASE,
 )
 _MULTIPLIER_WORD = {"double": 2.0, "triple": 3.0, "quadruple": 4.0}
-_ZH_PLACE = {"万": 10_000.0, "千": 1_000.0, "百": 100.0}
 
 
 def _periodic_after(text: str, end: int) -> bool:
@@ -170,33 +169,6 @@ def _zh_out_multiple(match: re.Match[str]) -> float:
         if suffix != "4" and (percent := match["pct" + suffix]):
             return float(percent) / 100
     return 0.0
-
-
-def _zh_number(token: str) -> float | None:
-    return to_number(token) if token[:1].isdigit() else parse_chinese_number(token)
-
-
-def _zh_amount(token: str) -> float | None:
-    """Parse an amount as written in pitches: "1万5千", "一万五", "5千", "三万", "3000".
-
-    Examples
-    --------
-    >>> [_zh_amount(t) for t in ("1万5千", "一万五", "5千", "三万", "1.5万", "3000")]
-    [15000.0, 15000.0, 5000.0, 30000.0, 15000.0, 3000.0]
-    """
-    for unit in "万千":
-        if unit in token:
-            head, tail = token.split(unit, 1)
-            base = _zh_number(head)
-            if base is None:
-                return None
-            rest = 0.0
-            if tail:
-                lower = _ZH_PLACE[tail[-1]] if tail[-1] in "千百" else _ZH_PLACE[unit] / 10
-                count = _zh_number(tail.rstrip("千百"))
-                rest = (count or 0.0) * lower
-            return base * _ZH_PLACE[unit] + rest
-    return _zh_number(token)
 
 
 def _english(text: str) -> Iterator[tuple[re.Match[str], float, str, str]]:
@@ -248,7 +220,8 @@ def _chinese(text: str) -> Iterator[tuple[re.Match[str], float, str, str]]:
     for match in ZH_RATIO.finditer(text):
         if _ZH_PERIOD.search(match["gap"]):
             continue
-        sent, back = _zh_amount(match["a"]), _zh_amount(match["b"])
+        # Amounts such as 三万 or 1万5千 (the text layer turns most of them into digits already).
+        sent, back = parse_chinese_number(match["a"]), parse_chinese_number(match["b"])
         if sent and back:
             yield match, back / sent, "zh.put_in_get_back", f"投{sent:g}返{back:g}"
     if "翻" in text:
