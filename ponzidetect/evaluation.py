@@ -28,6 +28,7 @@ from .engine import default_registry
 from .metrics import classification_report, decision_report
 from .model import FeatureSet, RiskModel, TrainConfig, choose_thresholds, train_model
 from .model_card import metrics_table
+from .tabular import escape_formula
 
 SYSTEMS = ("model", "tfidf_logreg", "keyword_count")
 
@@ -161,7 +162,8 @@ def write_report(result: dict[str, Any], command: str, json_path: Path | None,
     json_path, markdown_path
         Where to write the metrics (``None``: do not write).
     predictions_path
-        Where to write one CSV row per text with each system's score and decision.
+        Where to write one CSV row per text with each system's score and decision; text cells
+        that look like spreadsheet formulas are escaped.
 
     Returns
     -------
@@ -176,5 +178,8 @@ def write_report(result: dict[str, Any], command: str, json_path: Path | None,
     if markdown_path:
         markdown_path.write_text(markdown, encoding="utf-8")
     if predictions_path:
-        result["predictions"].to_csv(predictions_path, index=False, encoding="utf-8")
+        table = result["predictions"].copy()
+        for column in ("id", "file", "group", "lang", "genre"):
+            table[column] = table[column].map(escape_formula)
+        table.to_csv(predictions_path, index=False, encoding="utf-8")
     return markdown

@@ -177,3 +177,7 @@ def test_cv_evaluation_reports_model_and_baselines_per_slice(corpus, tmp_path) -
     write_report(result, "x", *paths)
     assert "predictions" not in json.loads(paths[0].read_text("utf-8"))
     assert len(pd.read_csv(paths[2])) == len(data.frame)
+    # ids and groups come from the user's files: a formula-looking one is escaped in the CSV
+    result["predictions"].loc[0, "id"] = "=HYPERLINK(\"http://x\")"
+    write_report(result, "x", None, None, paths[2])
+    assert pd.read_csv(paths[2])["id"][0] == "'=HYPERLINK(\"http://x\")"
