@@ -72,6 +72,10 @@ in both the training and the test fold.
   `reporting_frame` and `warning_frame` flags say when a text reports or warns rather than pitches.
 - Novel schemes without the catalogued red flags, images, and languages other than English and
   Chinese are out of scope. Very long texts (whitepapers) can accumulate weak cues.
+- The character n-gram text channel carries most of the weight. A text worded like the corpus's
+  warnings or ordinary texts can score low although several red flags fire, and one-line texts
+  are scored less reliably than paragraphs: read the red flags and their evidence, not only the
+  score.
 
 ---
 
@@ -96,4 +100,6 @@ in both the training and the test fold.
 - 报道或判决书描述骗局内容，分数可能较高；`reporting_frame`、`warning_frame` 信号用于区分报道、
   警示与推广。
 - 不含目录中风险信号的新型骗局、图片内容以及中英文以外的语言不在适用范围内。
+- 字符 n-gram 文本通道占模型权重的大部分：措辞接近语料中警示文或普通文本的文本，即使触发了多个
+  风险信号也可能得分偏低；单句短文本的分数不如段落可靠。请同时阅读风险信号及其原文证据，而不只看分数。
 """

@@ -18,6 +18,8 @@ from ponzidetect import extract_flags
         ("Withdraw after 5 days and receive up to 10% interest.", "high_periodic_returns", 730),
         ("日息百分之一点五", "high_periodic_returns", 547.5),
         ("投资一万，100天翻倍。", "high_periodic_returns", 365),
+        ("跟着老师投，三个月本金翻倍。", "high_periodic_returns", 400),
+        ("一年翻三倍。", "high_periodic_returns", 200),
         # payout_multiple: total payout as a multiple of the deposit
         ("You will earn 200% profit after each deposit!", "fixed_payout_multiple", 3.0),
         ("Send 1 ETH, get 1.5 ETH back.", "fixed_payout_multiple", 1.5),
@@ -72,6 +74,9 @@ def test_parsed_value(text: str, flag_id: str, value: float) -> None:
         ("用72除以年化收益率，就是本金翻倍需要的年数。", "fixed_payout_multiple"),
         ("千万不要相信投一万返三万的骗局。", "fixed_payout_multiple"),
         ("After 30 days, receive 0.5% interest on your savings.", "high_periodic_returns"),
+        ("公司净利润三年翻倍。", "high_periodic_returns"),
+        ("按72法则，年化7%的投资大约10年资产翻倍。", "high_periodic_returns"),
+        ("Refer a friend: you get 20% of their trading fees.", "multilevel_referral"),
     ],
 )
 def test_no_value_where_nothing_is_promised(text: str, flag_id: str) -> None:

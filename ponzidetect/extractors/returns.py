@@ -68,7 +68,8 @@ ZH_RATE_AFTER = re.compile(
 )
 ZH_MULTIPLY = re.compile(
     r"(?P<n>\d{1,4})\s{0,2}(?P<unit>个月|天|日|周|月|年)\s{0,3}(?:内|之内|左右)?\s{0,3}"
-    r"(?:就|即可|可以|可|能|便)?\s{0,2}(?:翻倍|翻番|翻(?P<mult>\d{1,3})倍|回本)"
+    r"(?:就|即可|可以|可|能|便)?\s{0,2}(?:本金|资金|投资|收益|资产|财富|存款|钱)?\s{0,2}"
+    r"(?:就|即可|可以|可|能|便|直接)?\s{0,2}(?:翻倍|翻番|翻(?P<mult>\d{1,3})倍|回本)"
 )
 
 EN_EXAMPLE = re.compile(
@@ -178,7 +179,9 @@ def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
             count = int(match["n"])
             period = _ZH_UNIT[match["unit"]]
             multiple = int(match["mult"]) if match["mult"] else 2
-            if count and multiple > 1:
+            # "三年翻倍" is a growth story; a yearly multiple counts from 100% a year up
+            slow = period == "year" and (multiple - 1) * 100 / max(count, 1) < 100
+            if count and multiple > 1 and not slow:
                 found = _candidate(match, (multiple - 1) * 100 / count, period, "zh",
                                    "zh.multiply", spec, f"x{multiple} in {count} {period}s")
                 if found:

@@ -1,0 +1,68 @@
+"""The committed training corpus keeps the promises of its datasheet (data/corpus/README.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from ponzidetect.dataset import load_labelled
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
+DATASHEET = CORPUS / "README.md"
+KEYS = {"id", "text", "label", "lang", "genre", "group"}
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict]:
+    found = []
+    for path in sorted((CORPUS / "parts").glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            found.append({**json.loads(line), "_where": f"{path.name}:{number}"})
+    return found
+
+
+def test_every_row_has_the_datasheet_keys(rows) -> None:
+    bad = [row["_where"] for row in rows if set(row) - {"_where"} != KEYS]
+    assert not bad, bad[:5]
+
+
+@pytest.mark.parametrize(
+    ("rule", "check"),
+    [
+        ("at least 1,500 texts", lambda rows: len(rows) >= 1500),
+        ("at least 40% Chinese", lambda rows: sum(r["lang"] == "zh" for r in rows) >= 0.4 * len(rows)),
+        ("both labels, neither under 40%",
+         lambda rows: 0.4 <= sum(r["label"] for r in rows) / len(rows) <= 0.6),
+        ("unique ids", lambda rows: len({r["id"] for r in rows}) == len(rows)),
+        ("unique texts", lambda rows: len({r["text"] for r in rows}) == len(rows)),
+        ("languages are en, zh or mixed", lambda rows: {r["lang"] for r in rows} <= {"en", "zh", "mixed"}),
+    ],
+)
+def test_corpus_rule(rows, rule: str, check) -> None:
+    assert check(rows), rule
+
+
+def test_every_group_carries_one_label(rows) -> None:
+    labels = defaultdict(set)
+    for row in rows:
+        labels[row["group"]].add(row["label"])
+    assert not [group for group, seen in labels.items() if len(seen) > 1]
+
+
+def test_datasheet_counts_match_the_files(rows) -> None:
+    sheet = DATASHEET.read_text(encoding="utf-8")
+    total = re.search(r"\*\*([\d,]+) texts written by the ponzidetect team\*\*", sheet)
+    assert total and int(total.group(1).replace(",", "")) == len(rows)
+    genres = Counter(row["genre"] for row in rows)
+    listed = dict(re.findall(r"([a-z_]+) (\d+)[,.]", sheet.split("## Genres", 1)[1].split("##")[0]))
+    assert {genre: int(count) for genre, count in listed.items()} == dict(genres)
+
+
+def test_the_loader_reads_the_whole_corpus(rows) -> None:
+    data = load_labelled([CORPUS])
+    assert len(data.texts) == len(rows)
+    assert set(data.frame["file"]) == {path.stem for path in (CORPUS / "parts").glob("*.jsonl")}
