@@ -179,10 +179,13 @@ def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
             count = int(match["n"])
             period = _ZH_UNIT[match["unit"]]
             multiple = int(match["mult"]) if match["mult"] else 2
-            # "三年翻倍" is a growth story; a yearly multiple counts from 100% a year up
-            slow = period == "year" and (multiple - 1) * 100 / max(count, 1) < 100
-            if count and multiple > 1 and not slow:
-                found = _candidate(match, (multiple - 1) * 100 / count, period, "zh",
-                                   "zh.multiply", spec, f"x{multiple} in {count} {period}s")
-                if found:
-                    yield found
+            if not count or multiple <= 1:
+                continue
+            rate = (multiple - 1) * 100 / count
+            # "三年翻倍" is a growth story: a multiple over years needs its own, higher floor
+            if period == "year" and rate < float(spec.params.get("min_annual_multi_year", 100)):
+                continue
+            found = _candidate(match, rate, period, "zh", "zh.multiply", spec,
+                               f"x{multiple} in {count} {period}s")
+            if found:
+                yield found
