@@ -13,6 +13,9 @@ Usage
         --real-dev-out /tmp/old-real-dev.json
     .venv/bin/python scripts/evidence_snapshot.py compare --corpus-snapshot /tmp/old-corpus.jsonl \\
         --real-dev-snapshot /tmp/old-real-dev.json
+    # the shipped model's raw scores on both, before (--write) and after a change (to 1e-9)
+    .venv/bin/python scripts/evidence_snapshot.py scores --write
+    .venv/bin/python scripts/evidence_snapshot.py scores
 
 What is recorded, per text id: for every flag with evidence, ``count`` and ``negated_count`` and
 the summary ``value``/``unit``, and every evidence record as ``[flag, start, end, rule_id, value,
@@ -188,6 +191,35 @@ def compare(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def scores(args: argparse.Namespace) -> int:
+    """Write or compare the shipped model's raw scores (log-odds) of every corpus and real-dev text."""
+    from ponzidetect.detector import Detector
+
+    detector = Detector(args.model)
+    found: dict[str, float] = {}
+    for folder in (CORPUS_PARTS, REAL_DEV):
+        if not folder.is_dir():
+            continue
+        rows = list(iter_texts(folder))
+        for low in range(0, len(rows), 500):
+            chunk = rows[low:low + 500]
+            for (text_id, _), result in zip(chunk, detector.score_batch([t for _, t in chunk]),
+                                            strict=True):
+                found[text_id] = result.raw_score
+    path = Path(args.file)
+    if args.write:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(found, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {path} ({len(found)} scores)")
+        return 0
+    expected = json.loads(path.read_text(encoding="utf-8"))
+    worst = max((abs(found[k] - v), k) for k, v in expected.items())
+    missing = sorted(set(expected) ^ set(found))
+    print(f"scores: {len(expected)} texts, largest |difference| {worst[0]:.3g} ({worst[1]}); "
+          f"{len(missing)} ids on one side only")
+    return 0 if worst[0] <= 1e-9 and not missing else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--engine-src", help="import ponzidetect from this source checkout")
@@ -204,6 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     compare_cmd.add_argument("--real-dev-snapshot", default=str(REAL_DEV_SNAPSHOT))
     compare_cmd.add_argument("--show", type=int, default=20, help="differing ids to print")
     compare_cmd.set_defaults(func=compare)
+    scores_cmd = sub.add_parser("scores", help="write (--write) or compare the model's raw scores")
+    scores_cmd.add_argument("--file", default=str(ROOT / "bench" / "out" / "scores.json"))
+    scores_cmd.add_argument("--model", help="model directory (default: the shipped one)")
+    scores_cmd.add_argument("--write", action="store_true")
+    scores_cmd.set_defaults(func=scores)
     args = parser.parse_args(argv)
     if args.engine_src:
         sys.path.insert(0, str(Path(args.engine_src).resolve()))
