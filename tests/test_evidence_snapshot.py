@@ -1,4 +1,4 @@
-"""Regression: every evidence record on the corpus equals the committed snapshot.
+"""Regression: every evidence record on the corpus equals the committed snapshot, on each backend.
 
 The snapshot (``tests/snapshots/evidence_corpus.jsonl``) is written by
 ``scripts/evidence_snapshot.py write``. An engine change must leave it identical; a catalogue
@@ -10,7 +10,9 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import ponzidetect
+import pytest
+
+from ponzidetect import Registry, scanner
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "evidence_snapshot.py"
 
@@ -23,10 +25,14 @@ def _snapshot_module():
     return module
 
 
-def test_corpus_evidence_matches_committed_snapshot() -> None:
+@pytest.mark.parametrize("backend", ["literals", "hyperscan"])
+def test_corpus_evidence_matches_committed_snapshot(backend: str, monkeypatch) -> None:
+    if backend == "hyperscan" and scanner.hyperscan is None:
+        pytest.skip("hyperscan not installed")
+    monkeypatch.setenv("PONZIDETECT_SCANNER", backend)
     snap = _snapshot_module()
     expected = snap.load_corpus_snapshot(snap.CORPUS_SNAPSHOT)
-    differing = snap.corpus_differences(expected, ponzidetect.default_registry())
+    differing = snap.corpus_differences(expected, Registry.load())
     report = "\n".join(snap.describe(*item) for item in differing[:20])
     assert not differing, (
         f"{len(differing)} corpus texts have different evidence than "
