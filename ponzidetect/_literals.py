@@ -70,8 +70,11 @@ def _selective(option: set[str]) -> bool:
     return bool(option) and min(map(_strength, option)) >= 3
 
 
-def required_literals(regex: re.Pattern[str]) -> tuple[str, ...] | None:
+def required_literals(regex: re.Pattern[str],
+                      parsed: sre_parse.SubPattern | None = None) -> tuple[str, ...] | None:
     """Folded literals of which every match of ``regex`` contains one (None: none known).
+
+    ``parsed`` is the pattern's parse tree, if already made.
 
     Examples
     --------
@@ -80,6 +83,7 @@ def required_literals(regex: re.Pattern[str]) -> tuple[str, ...] | None:
     >>> required_literals(re.compile(r"\\d{1,3}%")) is None
     True
     """
-    parsed = sre_parse.parse(regex.pattern, regex.flags)
+    if parsed is None:
+        parsed = sre_parse.parse(regex.pattern, regex.flags)
     found = _sequence(parsed, parsed.state.flags)
     return tuple(sorted(found)) if found else None

@@ -305,6 +305,16 @@ def emit_class(ranges: Ranges) -> str:
     return "[" + "".join(parts) + "]"
 
 
+@cache
+def _literal_expression(code: int, ignorecase: bool) -> str:
+    return emit_class(_literal_variants(code, ignorecase)[1])
+
+
+@cache
+def _class_expression(items: tuple, ignorecase: bool) -> str:
+    return emit_class(class_ranges(list(items), ignorecase))
+
+
 class _Translator:
     def __init__(self, parsed: sre_parse.SubPattern) -> None:
         self.groups: dict[int, list] = {}
@@ -332,7 +342,7 @@ class _Translator:
     def node(self, op, arg, flags: int) -> str:
         ignorecase = bool(flags & _IGNORECASE)
         if op == C.LITERAL:
-            return emit_class(_literal_variants(arg, ignorecase)[1])
+            return _literal_expression(arg, ignorecase)
         if op == C.NOT_LITERAL:
             return emit_class(_complement(_literal_variants(arg, ignorecase)[0]))
         if op == C.ANY:
@@ -340,7 +350,7 @@ class _Translator:
                 return emit_class(((0, MAX_CP),))
             return emit_class(_complement(((10, 10),)))
         if op == C.IN:
-            return emit_class(class_ranges(arg, ignorecase))
+            return _class_expression(tuple(arg), ignorecase)
         if op == C.BRANCH:
             return "(?:" + "|".join(self.sequence(b, flags) for b in arg[1]) + ")"
         if op == C.SUBPATTERN:
@@ -368,15 +378,16 @@ class _Translator:
         raise Untranslatable(f"operator {op}")
 
 
-def translate(regex: re.Pattern[str]) -> Translation:
-    """The Hyperscan superset of ``regex``.
+def translate(regex: re.Pattern[str], parsed: sre_parse.SubPattern | None = None) -> Translation:
+    """The Hyperscan superset of ``regex`` (``parsed``: its parse tree, if already made).
 
     Raises
     ------
     Untranslatable
         When the pattern can match the empty string or uses an unsupported construct.
     """
-    parsed = sre_parse.parse(regex.pattern, regex.flags)
+    if parsed is None:
+        parsed = sre_parse.parse(regex.pattern, regex.flags)
     low, high = parsed.getwidth()
     if low == 0:
         raise Untranslatable("the pattern can match the empty string")

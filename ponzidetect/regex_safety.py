@@ -57,10 +57,21 @@ def check_pattern(pattern: str, flags: int = 0, *, allow_backrefs: bool = False,
     ...
     ponzidetect.regex_safety.UnsafePatternError: unbounded repetition (*, + or {m,}) in '(a+)+b'; use {m,n}
     """
+    check_parsed(parse_pattern(pattern, flags), pattern, allow_backrefs=allow_backrefs,
+                 optional_nesting=optional_nesting)
+
+
+def parse_pattern(pattern: str, flags: int = 0) -> sre_parse.SubPattern:
+    """Parse ``pattern``; :class:`UnsafePatternError` when it is not a valid regex."""
     try:
-        parsed = sre_parse.parse(pattern, flags)
+        return sre_parse.parse(pattern, flags)
     except re.error as error:
         raise UnsafePatternError(f"invalid pattern {pattern!r}: {error}") from error
+
+
+def check_parsed(parsed: sre_parse.SubPattern, pattern: str, *, allow_backrefs: bool = False,
+                 optional_nesting: bool = False) -> None:
+    """:func:`check_pattern` on a parse tree made by :func:`parse_pattern`."""
     _walk(parsed, pattern, bound=1, depth=0, backrefs=allow_backrefs, optional=optional_nesting)
 
 
@@ -120,13 +131,3 @@ def fold_pattern(pattern: str) -> str:
         else:
             out.append(char.lower() if char.isascii() else char)
     return "".join(out).replace("(?p<", "(?P<").replace("(?p=", "(?P=")
-
-
-def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """Check ``pattern`` with :func:`check_pattern`, then compile it case-folded.
-
-    The compiled pattern matches ASCII-lower-cased text (``Document.folded``). Rules of the engine
-    are compiled with :func:`ponzidetect.scanner.compile_rule`, which calls this check too.
-    """
-    check_pattern(pattern, flags)
-    return re.compile(fold_pattern(pattern), flags)

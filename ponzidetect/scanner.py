@@ -44,7 +44,7 @@ import numpy as np
 
 from ._literals import required_literals
 from ._superset import Translation, Untranslatable, scan_fold, translate
-from .regex_safety import check_pattern, fold_pattern
+from .regex_safety import check_parsed, check_pattern, fold_pattern, parse_pattern
 
 try:  # pragma: no cover - exercised by whichever backend is installed
     import hyperscan
@@ -136,15 +136,17 @@ def compile_rule(pattern: str, flags: int = 0, *, name: str, fold: bool = False,
     ponzidetect.regex_safety.UnsafePatternError
         When the pattern is not provably linear.
     """
-    check_pattern(pattern, flags, allow_backrefs=code, optional_nesting=code)
-    regex = re.compile(fold_pattern(pattern) if fold else pattern, flags)
+    source = fold_pattern(pattern) if fold else pattern
+    parsed = parse_pattern(source, flags)
+    check_parsed(parsed, pattern, allow_backrefs=code, optional_nesting=code)
+    regex = re.compile(source, flags)
     try:
-        translation: Translation | None = translate(regex)
+        translation: Translation | None = translate(regex, parsed)
     except Untranslatable:
         translation = None
     width = translation.width if translation else 0
     reach = translation.reach if translation else 0
-    literals = required_literals(regex) if translation else None
+    literals = required_literals(regex, parsed) if translation else None
     return Rule(name, regex, width, reach, translation.expression if translation else None,
                 literals)
 
