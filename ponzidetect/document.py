@@ -14,6 +14,11 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
+def _ascii_lower(text: str) -> str:
+    """``text`` with only the ASCII letters lower-cased (``str.lower`` when it is all ASCII)."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """A text prepared once for every extractor.
@@ -68,7 +73,7 @@ class Document:
             raw=raw,
             text=view.text,
             offsets=view.offsets,
-            folded=view.text.translate(_ASCII_LOWER),
+            folded=_ascii_lower(view.text),
             language=detect_language(view.text),
             has_han=_HAN.search(view.text) is not None,
             has_latin=_LATIN.search(view.text) is not None,

@@ -82,10 +82,14 @@ def _fold_lookalikes(text: str) -> str:
 
 def fold_characters(text: str) -> str:
     """Apply the one-to-one folds (step 1); the result has the same length as ``text``."""
+    if text.isascii():  # every fold maps a non-ASCII character
+        return text
     return _fold_lookalikes(text.translate(_fold_table()))
 
 
 def _invisible_edits(text: str) -> list[Edit]:
+    if text.isascii():
+        return []
     return [(m.start(), m.end(), "") for m in _INVISIBLE.finditer(text)]
 
 
@@ -94,7 +98,8 @@ def _spacing_edits(text: str) -> list[Edit]:
         (m.start(), m.end(), _SPACED_SEPARATOR.sub("", m.group()))
         for m in _SPACED_LATIN.finditer(text)
     ]
-    edits.extend((m.start(), m.end(), "") for m in _CJK_GAP.finditer(text))
+    if not text.isascii():
+        edits.extend((m.start(), m.end(), "") for m in _CJK_GAP.finditer(text))
     edits.sort()
     return edits
 
