@@ -17,11 +17,12 @@ from types import MappingProxyType
 from typing import Any
 
 from .regex_safety import UnsafePatternError
-from .scanner import Rule, compile_rule
+from .scanner import Alternation, Rule, compile_alternation, compile_rule
 
 LANGS = ("en", "zh")
 KINDS = ("red_flag", "context")
 _ID = re.compile(r"[a-z][a-z0-9_]{1,47}")
+_ALTERNATIVE_ID = re.compile(r"[a-z][a-z0-9_]{0,47}")
 
 
 class CatalogueError(ValueError):
@@ -30,18 +31,32 @@ class CatalogueError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
-    """A named regular expression of one flag in one language."""
+    """A named regular expression of one flag in one language, or a list of named alternatives.
+
+    With alternatives, evidence names the branch that matched: ``<rule_id>.<alternative id>``.
+    """
 
     rule_id: str
     lang: str
-    rule: Rule
+    rule: Rule | Alternation
     weight: float
     requires_context: bool = False
 
     @property
-    def regex(self) -> re.Pattern[str]:
+    def regex(self) -> re.Pattern[str] | Alternation:
         """The compiled pattern (matches ``Document.folded``)."""
-        return self.rule.regex
+        return self.rule if isinstance(self.rule, Alternation) else self.rule.regex
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The rules a document scan must find for this pattern."""
+        return self.rule.rules if isinstance(self.rule, Alternation) else (self.rule,)
+
+    def rule_id_of(self, match: re.Match[str]) -> str:
+        """The rule id evidence from ``match`` carries."""
+        if isinstance(self.rule, Alternation):
+            return f"{self.rule_id}.{self.rule.branch(match)}"
+        return self.rule_id
 
     def finditer(self, folded: str) -> Iterator[re.Match[str]]:
         """Matches in ASCII-folded text (the whole text; the engine scans around hits)."""
@@ -91,7 +106,7 @@ class FlagSpec:
         """The rules a document scan must find: patterns and context cues (negation cues run on
         the clause before each piece of evidence, not on the whole text)."""
         cues = tuple(rule for rule in self.context.values() if rule is not None)
-        return tuple(pattern.rule for pattern in self.patterns) + cues
+        return tuple(rule for pattern in self.patterns for rule in pattern.rules) + cues
 
     def name(self, lang: str = "en") -> str:
         """Display name in ``lang`` (``en`` or ``zh``)."""
@@ -128,6 +143,32 @@ def _cue_rule(cues: list[str], where: str, name: str) -> Rule | None:
         return compile_rule("|".join(f"(?:{cue})" for cue in cues), name=name, fold=True)
     except UnsafePatternError as error:
         raise CatalogueError(f"{where}: {error}") from error
+
+
+def _pattern_rule(raw: Mapping[str, Any], place: str, name: str) -> Rule | Alternation:
+    """A pattern's ``regex`` or its ``alternatives`` (``verbose = true``: ``re.VERBOSE``)."""
+    flags = re.VERBOSE if raw.get("verbose", False) else 0
+    if ("regex" in raw) == ("alternatives" in raw):
+        raise CatalogueError(f"{place}: give either 'regex' or 'alternatives'")
+    try:
+        if "regex" in raw:
+            return compile_rule(_require(raw, "regex", str, place), flags, name=name, fold=True)
+        alternatives = _require(raw, "alternatives", list, place)
+        pairs = []
+        for number, alternative in enumerate(alternatives, start=1):
+            where = f"{place} alternative #{number}"
+            if not isinstance(alternative, dict):
+                raise CatalogueError(f"{where}: must be a table {{id = ..., regex = ...}}")
+            alternative_id = _require(alternative, "id", str, where)
+            if not _ALTERNATIVE_ID.fullmatch(alternative_id):
+                raise CatalogueError(f"{where}: id '{alternative_id}' must be lower-case ASCII "
+                                     "snake_case")
+            pairs.append((alternative_id, _require(alternative, "regex", str, where)))
+        return compile_alternation(pairs, flags, name=name, fold=True)
+    except (UnsafePatternError, ValueError) as error:
+        if isinstance(error, CatalogueError):
+            raise
+        raise CatalogueError(f"{place}: {error}") from error
 
 
 def _require(data: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
@@ -180,11 +221,7 @@ def parse_flag(data: Mapping[str, Any], where: str, common: Mapping[str, Any]) -
         if lang not in LANGS:
             raise CatalogueError(f"{place}: lang must be en or zh")
         rule_id = str(raw.get("id", f"{lang}.{index + 1}"))
-        try:
-            rule = compile_rule(_require(raw, "regex", str, place), name=f"{flag_id}.{rule_id}",
-                                fold=True)
-        except UnsafePatternError as error:
-            raise CatalogueError(f"{place}: {error}") from error
+        rule = _pattern_rule(raw, place, f"{flag_id}.{rule_id}")
         patterns.append(Pattern(
             rule_id=rule_id,
             lang=lang,

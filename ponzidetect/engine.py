@@ -54,7 +54,7 @@ class Registry:
         triggers: list[tuple[Rule, ...] | None] = []
         for spec in self.flags:
             rules.extend(spec.scan_rules())
-            found = tuple(pattern.rule for pattern in spec.patterns)
+            found = tuple(rule for pattern in spec.patterns for rule in pattern.rules)
             if spec.extractor:
                 declared = extractor_rules(spec.extractor, spec)
                 rules.extend(declared)
@@ -185,14 +185,15 @@ def _pattern_candidates(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[C
             for match in scan.finditer(pattern.rule):
                 if match.end() == match.start():
                     continue
-                weight, note = pattern.weight, f"pattern {pattern.rule_id}"
+                rule_id = pattern.rule_id_of(match)
+                weight, note = pattern.weight, f"pattern {rule_id}"
                 cue = _context(spec, scan, match.start(), match.end(), lang)
                 if pattern.requires_context and cue is None:
                     continue
                 if cue is not None:
                     weight, note = min(1.0, weight * 1.25), f"{note}, context '{cue}'"
                 value = _group_value(match)
-                yield Candidate(match.start(), match.end(), pattern.rule_id, weight, lang, value,
+                yield Candidate(match.start(), match.end(), rule_id, weight, lang, value,
                                 None, note)
 
 

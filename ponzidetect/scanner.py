@@ -109,6 +109,106 @@ class Rule:
         return self.regex.finditer(text, *args)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Alternation:
+    """Named alternatives that match exactly like the single regex ``(?:A)|(?:B)|...``.
+
+    Each alternative is its own :class:`Rule` (its own entry in the scan database), so a match
+    can be traced to the branch that made it (:meth:`branch`). At each position the first
+    alternative that matches wins, as in one regex; matches never overlap.
+
+    Attributes
+    ----------
+    name : str
+        Where the pattern comes from.
+    ids : tuple of str
+        The alternatives' ids, in order.
+    rules : tuple of Rule
+        The alternatives, in order; none can match the empty string.
+    """
+
+    name: str
+    ids: tuple[str, ...]
+    rules: tuple[Rule, ...]
+
+    @property
+    def pattern(self) -> str:
+        """The equivalent single pattern."""
+        return "|".join(f"(?:{rule.pattern})" for rule in self.rules)
+
+    def branch(self, match: re.Match[str]) -> str:
+        """The id of the alternative that produced ``match``."""
+        for alternative, rule in zip(self.ids, self.rules, strict=True):
+            if match.re is rule.regex:
+                return alternative
+        raise ValueError("the match does not come from this alternation")
+
+    def finditer(self, text: str, pos: int = 0,
+                 endpos: int | None = None) -> Iterator[re.Match[str]]:
+        """Like ``re.Pattern.finditer`` of the single pattern."""
+        end = len(text) if endpos is None else endpos
+        return _alternation(self.rules, lambda rule, at: rule.regex.search(text, at, end), pos)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """Like ``re.Pattern.search`` of the single pattern."""
+        return next(self.finditer(text, pos, endpos), None)
+
+
+_DONE = object()
+
+
+def _alternation(rules: Sequence[Rule], search: Callable[[Rule, int], re.Match[str] | None],
+                 pos: int) -> Iterator[re.Match[str]]:
+    """Non-overlapping matches of ``(?:A)|(?:B)|...`` from the alternatives' searches.
+
+    The next match is the leftmost of each alternative's leftmost match at or after ``pos``
+    (the first alternative on a tie), which is what the single regex finds: it tries the
+    alternatives in order at each position. An alternative's match that starts at or after
+    ``pos`` stays its leftmost one, so each alternative is searched again only when passed.
+    """
+    upcoming: list[Any] = [None] * len(rules)
+    while True:
+        best: re.Match[str] | None = None
+        for index, rule in enumerate(rules):
+            found = upcoming[index]
+            if found is _DONE:
+                continue
+            if found is None or found.start() < pos:
+                found = search(rule, pos)
+                upcoming[index] = _DONE if found is None else found
+                if found is None:
+                    continue
+            if best is None or found.start() < best.start():
+                best = found
+        if best is None:
+            return
+        yield best
+        pos = best.end()
+
+
+def compile_alternation(alternatives: Sequence[tuple[str, str]], flags: int = 0, *, name: str,
+                        fold: bool = False) -> Alternation:
+    """Compile ``(id, pattern)`` alternatives with :func:`compile_rule` into an :class:`Alternation`.
+
+    Raises
+    ------
+    ValueError
+        When ids repeat or an alternative can match the empty string.
+    ponzidetect.regex_safety.UnsafePatternError
+        When an alternative is not provably linear.
+    """
+    ids = tuple(alternative for alternative, _ in alternatives)
+    if len(set(ids)) != len(ids) or not ids:
+        raise ValueError(f"{name}: alternative ids must be unique and at least one is needed")
+    rules = []
+    for alternative, pattern in alternatives:
+        rule = compile_rule(pattern, flags, name=f"{name}.{alternative}", fold=fold)
+        if parse_pattern(rule.regex.pattern, rule.regex.flags).getwidth()[0] == 0:
+            raise ValueError(f"{name}: alternative {alternative!r} can match the empty string")
+        rules.append(rule)
+    return Alternation(name, ids, tuple(rules))
+
+
 def compile_rule(pattern: str, flags: int = 0, *, name: str, fold: bool = False,
                  code: bool = False) -> Rule:
     """Check ``pattern``'s safety, compile it and prepare its scan forms.
@@ -175,7 +275,7 @@ class Scan:
     A rule the database does not hold (or that has no scan form) runs on the whole text.
     """
 
-    __slots__ = ("_hits", "_rules", "_uncovered", "text")
+    __slots__ = ("_hits", "_rules", "_uncovered", "_windows_of", "text")
 
     def __init__(self, text: str, hits: dict[int, _Hits] | None, rules: dict[int, int],
                  uncovered: frozenset[int] = frozenset()) -> None:
@@ -183,6 +283,7 @@ class Scan:
         self._hits = hits
         self._rules = rules
         self._uncovered = uncovered
+        self._windows_of: dict[int, list[tuple[int, int]]] = {}
 
     def _of(self, rule: Rule) -> _Hits | bool | None:
         """The rule's hits, False when it has none, None when unknown (run on the whole text)."""
@@ -197,9 +298,6 @@ class Scan:
         """False only when ``rule`` certainly has no match in the text."""
         return self._of(rule) is not False
 
-    def any_hits(self, rules: Iterable[Rule]) -> bool:
-        """False only when none of ``rules`` can match in the text."""
-        return any(self._of(rule) is not False for rule in rules)
 
     def any_hit(self, indices: frozenset[int]) -> bool:
         """False only when no rule of ``indices`` (see :meth:`Database.indices`) can match."""
@@ -208,6 +306,13 @@ class Scan:
         return not (self._uncovered.isdisjoint(indices) and self._hits.keys().isdisjoint(indices))
 
     def _windows(self, rule: Rule, hits: _Hits) -> list[tuple[int, int]]:
+        known = self._windows_of.get(id(rule))
+        if known is None:
+            known = self._windows_of[id(rule)] = self._merge_hits(rule, hits)
+        return known
+
+    @staticmethod
+    def _merge_hits(rule: Rule, hits: _Hits) -> list[tuple[int, int]]:
         spans = sorted((max(0, end - rule.width), start + rule.reach)
                        for start, end in zip(hits.starts, hits.ends, strict=True))
         merged: list[tuple[int, int]] = []
@@ -219,8 +324,11 @@ class Scan:
                 merged.append((low, high))
         return merged
 
-    def finditer(self, rule: Rule) -> Iterator[re.Match[str]]:
-        """Exactly ``rule.regex.finditer(text)``."""
+    def finditer(self, rule: Rule | Alternation) -> Iterator[re.Match[str]]:
+        """Exactly ``rule.regex.finditer(text)`` (or an alternation's ``finditer``)."""
+        if isinstance(rule, Alternation):
+            yield from _alternation(rule.rules, self._search_from, 0)
+            return
         hits = self._of(rule)
         if hits is None:
             yield from rule.regex.finditer(self.text)
@@ -228,6 +336,20 @@ class Scan:
         if hits is False:
             return
         yield from _scan_windows(rule.regex, self.text, self._windows(rule, hits))
+
+    def _search_from(self, rule: Rule, pos: int) -> re.Match[str] | None:
+        """Exactly ``rule.regex.search(text, pos)``, searching only the windows after ``pos``."""
+        hits = self._of(rule)
+        if hits is None:
+            return rule.regex.search(self.text, pos)
+        if hits is False:
+            return None
+        for low, high in self._windows(rule, hits):
+            if high > pos:
+                found = rule.regex.search(self.text, max(low, pos), min(high, len(self.text)))
+                if found is not None:
+                    return found
+        return None
 
     def _gate(self, rule: Rule, low: int, high: int) -> bool:
         """False when no match of ``rule`` can lie inside ``[low, high)``."""

@@ -96,7 +96,8 @@ def strip_rule_ids(record: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``record`` without rule ids (also where a note names the rule)."""
     if not record:
         return record
-    evidence = [[*item[:RULE_ID], "", *item[RULE_ID + 1:-1], item[-1].replace(item[RULE_ID], "<rule>")]
+    evidence = [[*item[:RULE_ID], "", *item[RULE_ID + 1:-1],
+                 item[-1].replace(item[RULE_ID], "<rule>") if item[RULE_ID] else item[-1]]
                 for item in record["evidence"]]
     return {"flags": record["flags"], "evidence": evidence}
 
