@@ -313,6 +313,16 @@ class Scan:
 
     @staticmethod
     def _merge_hits(rule: Rule, hits: _Hits) -> list[tuple[int, int]]:
+        """Windows ``[end - width, start + reach)`` of every hit, overlapping ones merged."""
+        if len(hits.ends) > 64:
+            lows = np.maximum(np.asarray(hits.ends, dtype=np.int64) - rule.width, 0)
+            highs = np.asarray(hits.starts, dtype=np.int64) + rule.reach
+            order = np.argsort(lows, kind="stable")
+            lows, highs = lows[order], np.maximum.accumulate(highs[order])
+            new = np.flatnonzero(lows[1:] > highs[:-1]) + 1
+            first = np.concatenate(([0], new))
+            last = np.concatenate((new - 1, [len(lows) - 1]))
+            return list(zip(lows[first].tolist(), highs[last].tolist(), strict=True))
         spans = sorted((max(0, end - rule.width), start + rule.reach)
                        for start, end in zip(hits.starts, hits.ends, strict=True))
         merged: list[tuple[int, int]] = []
@@ -344,7 +354,9 @@ class Scan:
             return rule.regex.search(self.text, pos)
         if hits is False:
             return None
-        for low, high in self._windows(rule, hits):
+        windows = self._windows(rule, hits)
+        index = bisect.bisect_right(windows, (pos, sys.maxsize)) - 1
+        for low, high in windows[max(index, 0):]:
             if high > pos:
                 found = rule.regex.search(self.text, max(low, pos), min(high, len(self.text)))
                 if found is not None:

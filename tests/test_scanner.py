@@ -228,3 +228,15 @@ def test_compiled_database_is_cached_and_reloaded(tmp_path, monkeypatch) -> None
 def test_unknown_backend_is_refused_with_the_choices() -> None:
     with pytest.raises(ValueError, match="use one of"):
         Database([], backend="re2")
+
+
+@given(st.lists(st.tuples(st.integers(0, 5_000), st.integers(1, 30)), min_size=1, max_size=300),
+       st.integers(1, 80), st.integers(1, 120))
+def test_window_merging_is_the_same_with_numpy_and_without(spans, width, reach) -> None:
+    rule = scanner.Rule("test", re.compile("x"), width, reach, None, None)
+    spans.sort()
+    hits = scanner._Hits([s for s, _ in spans], [s + n for s, n in spans])
+    merged = scanner.Scan._merge_hits(rule, hits)
+    reference = scanner.merge_windows((max(0, e - width), s + reach)
+                                      for s, e in zip(hits.starts, hits.ends, strict=True))
+    assert merged == reference
