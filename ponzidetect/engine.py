@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import FlagSpec, load_catalogue
-from .document import Document
+from .document import GC_PAUSE_CHARS, Document, collector_paused
 from .evidence import Evidence, FlagResult
 from .extractors import Candidate, extractor_rules, get_extractor
 from .radii import RADII
@@ -277,14 +277,16 @@ def run_flag(doc: Document, spec: FlagSpec, scan: Scan | None = None) -> FlagRes
 def analyse(doc: Document, registry: Registry | None = None) -> FlagReport:
     """Run every flag of ``registry`` on ``doc``."""
     registry = registry or default_registry()
-    scan = registry.scan(doc)
-    results = []
-    for spec, triggers, empty in registry._plan:
-        if triggers is not None and not scan.any_hit(triggers):
-            results.append(empty)  # no rule of the flag can match: the shared empty result
-        else:
-            results.append(run_flag(doc, spec, scan))
+    with collector_paused(len(doc.folded) >= GC_PAUSE_CHARS):
+        scan = registry.scan(doc)
+        results = []
+        for spec, triggers, empty in registry._plan:
+            if triggers is not None and not scan.any_hit(triggers):
+                results.append(empty)  # no rule of the flag can match: the shared empty result
+            else:
+                results.append(run_flag(doc, spec, scan))
     return FlagReport(doc.language, tuple(results))
+
 
 
 def extract_flags(text: str, registry: Registry | None = None) -> FlagReport:
