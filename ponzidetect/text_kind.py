@@ -86,7 +86,8 @@ class KindModel:
         coef = np.zeros((len(classes), FOLD_FEATURES), dtype=np.float32)
         intercept = np.zeros(len(classes), dtype=np.float32)
         for row, kind in enumerate(classes):
-            model = LogisticRegression(C=C, solver="liblinear", random_state=seed)
+            model = LogisticRegression(C=C, solver="liblinear", class_weight="balanced",
+                                       random_state=seed)
             model.fit(weighted, (kinds == kind).astype(int))
             coef[row] = model.coef_[0]
             intercept[row] = model.intercept_[0]
