@@ -465,13 +465,16 @@ def library_versions() -> dict[str, str]:
 
 
 def gain_shares(booster: lgb.Booster, layout: FeatureLayout) -> dict[str, float]:
-    """Share of the booster's split gain on red-flag, context and document features."""
+    """Share of the booster's split gain on red-flag evidence (the flags' own columns and the
+    counts of red flags and families fired), on context cues and on length and language."""
     gain = booster.feature_importance(importance_type="gain")
     total = float(gain.sum()) or 1.0
-    red = sum(float(gain[layout.flag(i)].sum()) for i in layout.red_flag_ids)
+    by_name = dict(zip(layout.names, gain.tolist(), strict=True))
+    counted = by_name["doc__n_red_flags"] + by_name["doc__n_families"]
+    red = sum(float(gain[layout.flag(i)].sum()) for i in layout.red_flag_ids) + counted
     context = sum(float(gain[layout.flag(i)].sum()) for i in layout.context_ids)
     return {"red_flags": round(red / total, 4), "context": round(context / total, 4),
-            "document": round(float(gain[layout.doc].sum()) / total, 4)}
+            "length_language": round((float(gain[layout.doc].sum()) - counted) / total, 4)}
 
 
 def train_model(data: LabelledData, config: TrainConfig | None = None, name: str = "model",
