@@ -40,7 +40,6 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
 
 from .dataset import LabelledData

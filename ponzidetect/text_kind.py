@@ -4,9 +4,9 @@ Risk says whether a text promotes or describes a Ponzi-like offer; the *kind* sa
 speaking, so an investigator can keep live promotions apart from news, court and police
 accounts of a busted scheme, from warnings and from product documentation. It is a measured
 classifier of its own (one-vs-rest logistic regressions over the same hashed character n-grams
-as the wording channel, folded into a smaller space; liblinear keeps training to seconds), trained on the corpus's ``kind`` labels,
-with its grouped cross-validated accuracy per kind and language recorded in the model's
-metadata. Saved as ``.npy`` arrays (no pickle).
+as the wording channel, folded into a smaller space; liblinear keeps training to seconds),
+trained on the corpus's ``kind`` labels, with its grouped cross-validated accuracy per kind and
+language recorded in the model's metadata. Saved as ``.npy`` arrays (no pickle).
 """
 
 from __future__ import annotations
