@@ -161,16 +161,26 @@ class TextChannel:
                    float(model.intercept_[0]))
 
     @cached_property
-    def _idf64(self) -> np.ndarray:
+    def idf64(self) -> np.ndarray:
+        """The idf weights as float64 (the precision scoring uses)."""
         return self.idf.astype(np.float64)
 
     @cached_property
-    def _coef64(self) -> np.ndarray:
+    def coef64(self) -> np.ndarray:
+        """The coefficients as float64."""
         return self.coef.astype(np.float64)
+
+    def weighted(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        """The TF-IDF rows the classifier reads (sublinear tf x idf, L2-normalised)."""
+        return _weighted(counts, self.idf64)
+
+    def score(self, counts: sparse.csr_matrix) -> np.ndarray:
+        """The wording score without intercept: the sum of one term per hashed n-gram."""
+        return self.weighted(counts) @ self.coef64
 
     def logit(self, counts: sparse.csr_matrix) -> np.ndarray:
         """Log-odds of the positive class."""
-        return _weighted(counts, self._idf64) @ self._coef64 + self.intercept
+        return self.score(counts) + self.intercept
 
     def save(self, folder: Path) -> None:
         """Write the two vectors as ``.npy`` (no pickle)."""
