@@ -19,8 +19,10 @@ Usage
 
 What is recorded, per text id: for every flag with evidence, ``count`` and ``negated_count`` and
 the summary ``value``/``unit``, and every evidence record as ``[flag, start, end, rule_id, value,
-unit, negated, weight, note]``. Corpus texts (``data/corpus/parts/*.jsonl``) are stored in full
-(``tests/snapshots/evidence_corpus.jsonl``, one line per text that has evidence); real-dev texts
+unit, negated, weight, note key]`` (the note key: 8 hex digits of the note's SHA-256 with the
+rule id left out, so the context and negation cues it names are compared). Corpus texts
+(``data/corpus/parts/*.jsonl``) are stored in full (``tests/snapshots/evidence_corpus.jsonl``,
+one line per text that has evidence); real-dev texts
 (``../shared/data/real-dev/*.jsonl``) only as one SHA-256 digest per text id, so no real-dev
 text or span content ever enters the repository.
 
@@ -81,9 +83,14 @@ def records(text: str, registry: Any, ignore_rule_id: bool = False) -> dict[str,
             evidence.append([item.flag_id, item.start, item.end,
                              "" if ignore_rule_id else item.rule_id, _value(item.value),
                              item.unit, item.negated, round(float(item.weight), 6),
-                             item.note.replace(item.rule_id, "<rule>") if ignore_rule_id
-                             else item.note])
+                             note_key(item.note, item.rule_id)])
     return {"flags": flags, "evidence": evidence} if flags else {}
+
+
+def note_key(note: str, rule_id: str) -> str:
+    """8 hex digits of the note with its rule id left out: the context and negation cues it
+    names are compared without storing the text (and without the rule id, which has a field)."""
+    return hashlib.sha256(note.replace(rule_id, "<rule>").encode("utf-8")).hexdigest()[:8]
 
 
 def digest(record: dict[str, Any]) -> str:
@@ -93,12 +100,10 @@ def digest(record: dict[str, Any]) -> str:
 
 
 def strip_rule_ids(record: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``record`` without rule ids (also where a note names the rule)."""
+    """A copy of ``record`` without rule ids (notes are already keyed without them)."""
     if not record:
         return record
-    evidence = [[*item[:RULE_ID], "", *item[RULE_ID + 1:-1],
-                 item[-1].replace(item[RULE_ID], "<rule>") if item[RULE_ID] else item[-1]]
-                for item in record["evidence"]]
+    evidence = [[*item[:RULE_ID], "", *item[RULE_ID + 1:]] for item in record["evidence"]]
     return {"flags": record["flags"], "evidence": evidence}
 
 
