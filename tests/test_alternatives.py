@@ -93,12 +93,12 @@ def test_malformed_alternatives_are_refused_with_the_place(pattern: dict, messag
 def test_rule_audit_ranks_branches_by_fires_on_negatives() -> None:
     from ponzidetect.audit import audit_rules, rules_markdown
 
-    texts = ["This doubler contract pays the next player.", "The old doubler game was a scam.",
-             "Mutual aid platform: provide help and get help.", "A normal staking page."]
+    texts = ["Double your money in a week, DYOR.", "DYOR: staking has risks.",
+             "Not financial advice, just a pool.", "A normal page."]
     rows = audit_rules(texts, [1, 0, 1, 0])
     by_rule = {(r.flag_id, r.rule_id): r for r in rows}
-    doubler = by_rule[("payout_from_newcomers", "en.paid_by_new.doubler")]
-    assert (doubler.fired_pos, doubler.fired_neg, doubler.precision) == (1, 1, 0.5)
+    dyor = by_rule[("risk_disclaimer", "en.disclaimer.dyor")]
+    assert (dyor.fired_pos, dyor.fired_neg, dyor.precision) == (1, 1, 0.5)
     assert rows[0].fired_neg >= rows[-1].fired_neg
     table = rules_markdown("tiny", rows, 2, 2)
-    assert "| payout_from_newcomers | en.paid_by_new.doubler | 1 (50.0%) | 1 (50.0%) | 0.50 |" in table
+    assert "| risk_disclaimer | en.disclaimer.dyor | 1 (50.0%) | 1 (50.0%) | 0.50 |" in table
