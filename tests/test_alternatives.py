@@ -102,3 +102,21 @@ def test_rule_audit_ranks_branches_by_fires_on_negatives() -> None:
     assert rows[0].fired_neg >= rows[-1].fired_neg
     table = rules_markdown("tiny", rows, 2, 2)
     assert "| risk_disclaimer | en.disclaimer.dyor | 1 (50.0%) | 1 (50.0%) | 0.50 |" in table
+
+
+def test_an_extractor_without_a_scan_parameter_still_runs() -> None:
+    from ponzidetect.extractors import EXTRACTOR_RULES, EXTRACTORS, Candidate, extractor, get_extractor
+
+    @extractor("test_two_arguments")
+    def two_arguments(doc, spec):
+        yield Candidate(0, 3, "en.test", 1.0, "en")
+
+    try:
+        spec = parse_flag({**_flag({"regex": "zzz"}), "extractor": "test_two_arguments"},
+                          "two.toml", {})
+        result = analyse(Document.from_text("abc def"), Registry((spec,))).get("test_flag")
+        assert [(e.start, e.end) for e in result.evidence] == [(0, 3)]
+        assert list(get_extractor("test_two_arguments")(Document.from_text("abc"), spec))
+    finally:
+        EXTRACTORS.pop("test_two_arguments")
+        EXTRACTOR_RULES.pop("test_two_arguments")

@@ -14,6 +14,7 @@ database holds it) or :func:`~ponzidetect.scanner.checked` (run only at given po
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -58,14 +59,18 @@ def extractor(name: str, rules: RuleSource = ()) -> Callable[[Extractor], Extrac
         declares none always runs.
 
     The registered function is called as ``function(doc, spec, scan)``; called as
-    ``function(doc, spec)`` it runs every regex on the whole text (same result, slower).
+    ``function(doc, spec)`` it runs every regex on the whole text (same result, slower). A
+    function written as ``function(doc, spec)`` (no scan) is accepted and always runs.
     """
 
     def register(function: Extractor) -> Extractor:
         if name in EXTRACTORS:
             raise ValueError(f"extractor {name!r} registered twice")
+        takes_scan = len(inspect.signature(function).parameters) >= 3
 
         def run(doc: Document, spec: FlagSpec, scan: Scan | None = None) -> Iterable[Candidate]:
+            if not takes_scan:
+                return function(doc, spec)
             if scan is None:
                 scan = Database((), backend="python").scan(doc.folded)
             return function(doc, spec, scan)
