@@ -132,11 +132,16 @@ class FeatureSet:
         memory = _feature_memory()
         if memory is None or registry is not default_registry():
             return cls.of(texts, registry)
-        arrays = memory.cache(_feature_arrays)(list(texts), _code_fingerprint())
+        texts = list(texts)
+        digest = hashlib.sha256()
+        for text in texts:
+            digest.update(hashlib.sha256(str(text).encode("utf-8", "surrogatepass")).digest())
+        arrays = memory.cache(_feature_arrays, ignore=["texts"])(texts, digest.hexdigest(),
+                                                                 _code_fingerprint())
         return cls(arrays[0], sparse.csr_matrix(arrays[1:4], shape=arrays[4]), arrays[5])
 
 
-def _feature_arrays(texts: list[str], fingerprint: str) -> tuple[Any, ...]:
+def _feature_arrays(texts: list[str], key: str, fingerprint: str) -> tuple[Any, ...]:
     features = FeatureSet.of(texts, default_registry())
     counts = features.counts
     return (features.flags, counts.data, counts.indices, counts.indptr, counts.shape, features.gate)
