@@ -50,10 +50,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lang_mixed": ("Mixed", "中英混合"),
     "lang_und": ("Undetermined", "未识别"),
     "kind_promotion": ("Promotion", "推广"),
-    "kind_report": ("Report / court document", "报道/司法文书"),
+    "kind_case_account": ("Case account (news, court, police, complaint)",
+                          "案件叙述（新闻、司法、通报、投诉）"),
+    "kind_documentation": ("Product or project documentation", "产品/项目文档"),
     "kind_warning": ("Warning", "风险警示"),
     "kind_other": ("Other", "其他"),
-    "kind_note_report": ("This text reads as a report about a scheme: it may describe an offer "
+    "kind_note_case_account": ("This text reads as a report about a scheme: it may describe an offer "
                          "without making one.",
                          "该文本像是对骗局的报道：它可能只是描述而非推销相关产品。"),
     "kind_note_warning": ("This text reads as a warning: red flags may be quoted, not offered.",
