@@ -131,3 +131,14 @@ def fold_pattern(pattern: str) -> str:
         else:
             out.append(char.lower() if char.isascii() else char)
     return "".join(out).replace("(?p<", "(?P<").replace("(?p=", "(?P=")
+
+
+def compile_safe(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Check ``pattern`` with :func:`check_pattern`, then compile it case-folded.
+
+    The compiled pattern matches ASCII-lower-cased text (``Document.folded``). A plain
+    ``re.Pattern`` runs on the whole text; rules that should be part of the one scan per document
+    are compiled with :func:`ponzidetect.scanner.compile_rule` (which applies this check too).
+    """
+    check_pattern(pattern, flags)
+    return re.compile(fold_pattern(pattern), flags)
