@@ -15,6 +15,7 @@ matrices are identical.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,7 +25,6 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import normalize
 
 N_FEATURES = 2**19
 NGRAMS = (2, 4)
@@ -37,6 +37,7 @@ _VECTORIZER = HashingVectorizer(analyzer="char_wb", ngram_range=NGRAMS, n_featur
                                 alternate_sign=False, norm=None, lowercase=False)
 
 
+_WORD = re.compile(r"\S+")
 CHUNK_CHARS = 250_000  # characters hashed per numpy pass (bounds the temporary arrays)
 _C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
 _MASKS = np.array([0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF], dtype=np.uint32)  # by valid bytes
@@ -98,12 +99,14 @@ def _murmur3(packed: np.ndarray, first: np.ndarray, lengths: np.ndarray) -> np.n
     return h
 
 
-def _hash_padded(padded: list[str]) -> sparse.csr_matrix:
-    """Counts of the char_wb 2-4-grams of space-padded, space-joined words, one row per text."""
+def _padded_columns(padded: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every char_wb 2-4-gram of space-padded, space-joined words: its hashed column, the text
+    it belongs to, and its start and length in the joined stream of ``padded``."""
     rows = len(padded)
     stream = "".join(padded)
+    empty = np.zeros(0, dtype=np.int64)
     if not stream:
-        return sparse.csr_matrix((rows, N_FEATURES), dtype=np.float64)
+        return empty.astype(np.int32), empty, empty, empty
     codes = np.frombuffer(stream.encode("utf-32-le"), dtype=np.uint32)
     data = np.frombuffer(stream.encode("utf-8") + bytes(19), dtype=np.uint8).astype(np.uint32)
     width = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
@@ -116,7 +119,7 @@ def _hash_padded(padded: list[str]) -> sparse.csr_matrix:
     row_of = np.repeat(np.arange(rows), [len(text) for text in padded])
     packed = data[:-3] | (data[1:-2] << 8) | (data[2:-1] << 16) | (data[3:] << 24)
     positions = np.arange(len(codes))
-    columns, owners = [], []
+    columns, owners, begins, sizes = [], [], [], []
     for n in NGRAMS_RANGE:
         starts = positions[word_end - positions >= n]
         first = byte_at[starts]
@@ -126,19 +129,56 @@ def _hash_padded(padded: list[str]) -> sparse.csr_matrix:
         column[signed == -(2**31)] = (2**31 - 1 - (N_FEATURES - 1)) % N_FEATURES
         columns.append(column)
         owners.append(row_of[starts])
-    column = np.concatenate(columns).astype(np.int32)
-    owner = np.concatenate(owners)
+        begins.append(starts)
+        sizes.append(np.full(len(starts), n))
+    return (np.concatenate(columns).astype(np.int32), np.concatenate(owners),
+            np.concatenate(begins), np.concatenate(sizes))
+
+
+def _hash_padded(padded: list[str]) -> sparse.csr_matrix:
+    """Counts of the char_wb 2-4-grams of space-padded, space-joined words, one row per text."""
+    column, owner, _, _ = _padded_columns(padded)
     counts = sparse.coo_matrix((np.ones(len(column)), (owner, column)),
-                               shape=(rows, N_FEATURES)).tocsr()
+                               shape=(len(padded), N_FEATURES)).tocsr()
     counts.sum_duplicates()
     return counts
+
+
+def ngram_spans(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each hashed n-gram occurrence of one normalised text: its column and its span.
+
+    The same n-grams as :func:`hashed_counts` counts for ``folded`` (first ``MAX_CHARS``
+    characters); spans are in ``folded`` coordinates, without the padding spaces.
+
+    Returns
+    -------
+    columns, starts, ends : numpy arrays
+    """
+    text = folded[:MAX_CHARS]
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    if not words:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    padded = " " + "  ".join(text[a:b] for a, b in words) + " "
+    column, _, start, size = _padded_columns([padded])
+    origin = np.array([a for a, _ in words])
+    length = np.array([b - a for a, b in words])
+    stream_start = 1 + np.concatenate(([0], np.cumsum(length + 2)[:-1]))
+    word = np.searchsorted(stream_start, start + 1, side="right") - 1
+    inside = np.clip(start - stream_start[word], 0, None)
+    stop = np.minimum(start + size - stream_start[word], length[word])
+    return column.astype(np.int64), origin[word] + inside, origin[word] + stop
 
 
 def tfidf_rows(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     """Sublinear TF times idf, L2-normalised rows (a new matrix; ``counts`` is not changed)."""
     weighted = counts.astype(np.float64)
     weighted.data = np.log1p(weighted.data) * idf[weighted.indices]
-    return normalize(weighted, norm="l2", copy=False)
+    squares = np.concatenate(([0.0], np.cumsum(weighted.data ** 2)))
+    norms = np.sqrt(squares[weighted.indptr[1:]] - squares[weighted.indptr[:-1]])
+    norms[norms == 0] = 1.0
+    weighted.data /= np.repeat(norms, np.diff(weighted.indptr))
+    return weighted
 
 
 @dataclass(frozen=True)

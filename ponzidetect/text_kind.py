@@ -96,9 +96,13 @@ class KindModel:
     def _idf64(self) -> np.ndarray:
         return self.idf.astype(np.float64)
 
+    @cached_property
+    def _coef64_t(self) -> np.ndarray:
+        return np.ascontiguousarray(self.coef.astype(np.float64).T)
+
     def probabilities(self, counts: sparse.csr_matrix) -> np.ndarray:
         """Per row, the probability of each of :attr:`classes` (one-vs-rest, normalised)."""
-        logits = np.asarray(_weighted(counts, self._idf64) @ self.coef.astype(np.float64).T)
+        logits = np.asarray(_weighted(counts, self._idf64) @ self._coef64_t)
         scores = 1.0 / (1.0 + np.exp(-(logits + self.intercept)))
         return scores / np.maximum(scores.sum(axis=1, keepdims=True), 1e-12)
 

@@ -2,69 +2,27 @@
 
 The wording channel is a logistic regression over hashed character 2-4-grams (TF-IDF weighted,
 see :mod:`ponzidetect.text_channel`). Its log-odds are the intercept plus one term per hashed
-feature: ``coef[j] * tfidf[j]``. This module re-enumerates the text's n-grams exactly as
-scikit-learn's ``char_wb`` analyzer does, with their positions, so every term is split over the
-n-grams that hashed to it (by count) and every n-gram is shown as spans of the original text.
+feature: ``coef[j] * tfidf[j]``. :func:`~ponzidetect.text_channel.ngram_spans` gives every
+n-gram occurrence's column and position (the same hashing as the channel), so every term is
+shown with the n-gram and the spans of the original text behind it.
 The n-gram contributions plus the (scaled) intercept therefore sum exactly to the channel's
 contribution to the risk score (tested).
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.utils import murmurhash3_32
 
 from .document import Document
-from .text_channel import MAX_CHARS, N_FEATURES, NGRAMS, TextChannel, hashed_counts
+from .text_channel import TextChannel, hashed_counts, ngram_spans
 
-_WORD = re.compile(r"\S+")
 MAX_SPANS = 3
-
-
-def _index(gram: str) -> int:
-    """The hashed column of ``gram``, as scikit-learn's FeatureHasher computes it."""
-    h = murmurhash3_32(gram.encode("utf-8"), seed=0)
-    if h == -2147483648:
-        return (2147483647 - (N_FEATURES - 1)) % N_FEATURES
-    return abs(h) % N_FEATURES
-
-
-def ngram_occurrences(folded: str) -> list[tuple[str, int, int]]:
-    """Every ``char_wb`` n-gram of ``folded`` with its span in ``folded``.
-
-    Same n-grams, in the same multiplicity, as ``HashingVectorizer(analyzer="char_wb")`` over
-    the first :data:`~ponzidetect.text_channel.MAX_CHARS` characters (word padding spaces are
-    not part of a span).
-
-    Examples
-    --------
-    >>> [g for g, _, _ in ngram_occurrences("ab")]
-    [' a', 'ab', 'b ', ' ab', 'ab ', ' ab ']
-    """
-    text = folded[:MAX_CHARS]
-    found: list[tuple[str, int, int]] = []
-    low, high = NGRAMS
-    for word in _WORD.finditer(text):
-        padded = " " + word.group() + " "
-        size, start = len(padded), word.start()
-        for n in range(low, high + 1):
-            offset = 0
-            while True:
-                gram = padded[offset:offset + n]
-                found.append((gram, start + max(offset, 1) - 1,
-                              start + min(offset + n, size - 1) - 1))
-                if offset + n >= size:
-                    break
-                offset += 1
-            if offset == 0:
-                break
-    return found
+SPANNED_TERMS = 60
+OTHER_NGRAMS = "(other n-grams)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +71,8 @@ class WordingExplanation:
         for term in sorted(self.terms, key=lambda t: -sign * t.contribution):
             if sign * term.contribution <= 0 or len(chosen) >= k:
                 break
+            if not term.spans:
+                continue
             first = term.spans[0][:2] if term.spans else (0, 0)
             if any(first[0] < e + min_gap and s < first[1] + min_gap for s, e in taken):
                 continue
@@ -145,30 +105,35 @@ def explain_wording(doc: Document, channel: TextChannel,
     Returns
     -------
     WordingExplanation
+        The :data:`SPANNED_TERMS` strongest hashed n-gram columns as terms with their text (the
+        first occurrence; n-grams that collide share a column) and spans, plus one
+        :data:`OTHER_NGRAMS` term holding the rest, so the terms still sum exactly.
     """
     counts = hashed_counts([doc.folded])
     weighted = channel.weighted(counts)
-    columns = weighted.indices
-    terms_by_column = dict(zip(columns.tolist(), (weighted.data * channel.coef64[columns]).tolist(),
-                               strict=True))
-    count_by_column = dict(zip(counts.indices.tolist(), counts.data.tolist(), strict=True))
-    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    grams: dict[str, int] = defaultdict(int)
-    column_of: dict[str, int] = {}
-    for gram, start, end in ngram_occurrences(doc.folded):
-        grams[gram] += 1
-        column_of.setdefault(gram, _index(gram))
-        if len(spans[gram]) < MAX_SPANS and end > start:
-            raw_start, raw_end = doc.raw_span(start, end)
-            spans[gram].append((raw_start, raw_end, doc.raw[raw_start:raw_end]))
-    logit = channel.intercept + float(np.sum(list(terms_by_column.values())))
+    present = weighted.indices.astype(np.int64)
+    raw_terms = weighted.data * channel.coef64[present]
+    logit = channel.intercept + float(raw_terms.sum())
     total = float(contribution(logit))
     scale = total / logit if logit else 0.0
+    columns, starts, ends = ngram_spans(doc.folded)
+    order = np.argsort(columns, kind="stable")
+    columns, starts, ends = columns[order], starts[order], ends[order]
+    first = np.searchsorted(columns, present)
+    last = np.searchsorted(columns, present, side="right")
+    ranked = np.argsort(-np.abs(raw_terms), kind="stable")
     terms = []
-    for gram, count in grams.items():
-        column = column_of[gram]
-        share = terms_by_column.get(column, 0.0) * count / count_by_column[column]
-        terms.append(WordingTerm(gram, share * scale, count, tuple(spans[gram])))
-    terms.sort(key=lambda t: (-abs(t.contribution), t.ngram))
+    for position in ranked[:SPANNED_TERMS].tolist():
+        low, high = int(first[position]), int(last[position])
+        spans = []
+        for occurrence in range(low, min(high, low + MAX_SPANS)):
+            raw_start, raw_end = doc.raw_span(int(starts[occurrence]), int(ends[occurrence]))
+            spans.append((raw_start, raw_end, doc.raw[raw_start:raw_end]))
+        terms.append(WordingTerm(doc.folded[starts[low]:ends[low]],
+                                 float(raw_terms[position]) * scale, high - low, tuple(spans)))
+    rest = ranked[SPANNED_TERMS:]
+    if len(rest):
+        occurrences = int((last[rest] - first[rest]).sum())
+        terms.append(WordingTerm(OTHER_NGRAMS, float(raw_terms[rest].sum()) * scale, occurrences, ()))
     return WordingExplanation(logit=logit, contribution=total,
                               baseline=channel.intercept * scale, terms=tuple(terms))
