@@ -76,7 +76,7 @@ class TrainConfig:
     medium_recall: float = 0.95
     text_channel: bool = True
     wording_clip: float = 4.0
-    wording_bound: float = 1.5
+    wording_bound: float = 3.0
     deployment_prior: float | None = None
     text_kind: bool = True
 
