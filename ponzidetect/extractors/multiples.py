@@ -2,7 +2,8 @@
 
 The value is the total payout as a multiple of the deposit: "earn 200% profit on each deposit"
 -> 3.0, "send 100, I'll send back 210" -> 2.1, "Multiply your ETH by 10x" -> 10.0,
-"receive 120% back" -> 1.2, "三倍出局" -> 3.0, "投一万返三万" -> 3.0. A rate with a period
+"receive 120% back" -> 1.2, "三倍出局" -> 3.0, "投一万返三万" -> 3.0, "capped at 300%" -> 3.0,
+"exit at 2.5x" -> 2.5. A rate with a period
 ("2% daily", "翻倍 in 100 days") is left to ``high_periodic_returns``; a promise is needed
 ("you will earn", "every depositor gets"), so "early buyers earned 200%" in a news story is not
 evidence. Small multiples below the flag's ``min_multiple`` are ignored (a 4% interest line).
@@ -78,6 +79,18 @@ EN_SEND_GET = re.compile(
     r"(?P<b>\d{1,7}(?:\.\d{1,4})?)(?![\d.]|\s{0,2}%)",
     re.IGNORECASE,
 )
+# A cap on what a deposit can pay out: "capped at 300%", "exit at 3x", "until you receive 2.5x",
+# "max profit 250% per deposit". Not leverage or speed ("up to 100x leverage", "5x faster").
+EN_CAP = re.compile(
+    r"\b(?:capped|caps?|limited|max(?:imum)?|until\s{1,2}(?:you|it|they|the\s{1,2}\w{1,12})\s{1,2}"
+    r"(?:have\s{1,2}|has\s{1,2})?(?:receive|earn|get|reach|withdraw|paid|pay|return)\w{0,3}|exits?"
+    r"\s{1,2}(?:automatically\s{1,2})?(?:at|after|once\s{1,2}(?:it\s{1,2})?(?:pays|reaches|hits))|retires?"
+    r"\s{1,2}(?:at|after)|out\s{1,2}at)\s{1,2}(?:(?:total\s{1,2})?(?:profits?|returns?|payouts?|earnings?"
+    r"|rewards?|income)\s{1,2})?(?:at\s{1,2}|of\s{1,2}|is\s{1,2}|:\s{0,2})?(?:(?:a|the|total)\s{1,2})?"
+    r"(?:(?P<pct>\d{3,4})\s{0,2}%|(?P<x>\d{1,2}(?:\.\d{1,2})?)\s{0,1}x\b)"
+    r"(?!\s{0,2}(?:leverage|margin|faster|slower|more|cheaper|zoom|speed))",
+    re.IGNORECASE,
+)
 _ZH_NUM = (r"(?:\d{1,7}(?:\.\d{1,4})?|[一二两三四五六七八九十百]{1,4})"
            r"(?:[万千](?:\d{1,3}|[一二两三四五六七八九])?[千百]?)?")
 _ZH_TIMES = r"(?P<{n}>\d{{1,2}}(?:\.\d{{1,2}})?|两)\s{{0,2}}倍(?P<{h}>半)?"
@@ -125,6 +138,7 @@ _CONTEXT = re.compile(
     r"|\bpay",
     re.IGNORECASE,
 )
+_CAP_CONTEXT = re.compile(r"\b(?:fee|paid|nodes?|plans?|packages?|principal|roi|daily)\b", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"\s{0,3}[a-z]")
 _MEASURE_LEFT = re.compile(
     r"(?:rate\s{1,2}of|internal|annual(?:ised|ized)?|expected|historical|average|projected|target)"
@@ -207,6 +221,11 @@ def _english(text: str) -> Iterator[tuple[re.Match[str], float, str, str]]:
         if not _periodic_after(text, match.end()):
             times = _MULTIPLIER_WORD[match["verb"].lower()[:-1]]
             yield match, times, "en.deposit_doubled", f"deposit {match['verb'].lower()}"
+    for match in EN_CAP.finditer(text):
+        _, window = near(text, match.start(), match.end(), 120)
+        if _CONTEXT.search(window) is not None or _CAP_CONTEXT.search(window) is not None:
+            multiple = float(match["x"]) if match["x"] else float(match["pct"]) / 100
+            yield match, multiple, "en.payout_cap", f"payout capped at x{multiple:g}"
     for match in EN_SEND_GET.finditer(text):
         sent, back = to_number(match["a"]), to_number(match["b"])
         if sent and back and not _periodic_after(text, match.end()):
