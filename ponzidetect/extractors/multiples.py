@@ -91,6 +91,17 @@ EN_CAP = re.compile(
     r"(?!\s{0,2}(?:leverage|margin|faster|slower|more|cheaper|zoom|speed))",
     re.IGNORECASE,
 )
+# "my $5,000 would become $10,000", "put in 1000, in 30 days you get back 1300"
+EN_BECOME = re.compile(
+    r"(?:\$|usd|usdt)?\s{0,1}(?P<a>\d{1,3}(?:,\d{3}){1,3}|\d{1,7})(?:\.\d{1,4})?\s{0,2}(?:[a-z]{1,8}\s{0,2})?"
+    r"(?:would|will|is\s{1,2}going\s{1,2}to|should)\s{1,2}(?:become|turn\s{1,2}into|grow\s{1,2}(?:in)?to)\s{1,2}"
+    r"(?P<cur>\$|usd|usdt)?\s{0,1}(?P<b>\d{1,3}(?:,\d{3}){1,3}|\d{1,7})(?!\d|\.\d)"
+    r"|\b(?:put\s{1,2}in|deposit|invest|send|stake)\w{0,3}\s{1,3}\$?(?P<a2>\d{1,3}(?:,\d{3}){1,3}|\d{1,7})"
+    r"(?:\.\d{1,4})?\s{0,2}(?:[a-z]{1,8}\s{0,2})?[,;]?\s{1,3}(?:(?:and\s{1,2})?(?:in|after|within)\s{1,2}\d{1,4}\s{0,2}"
+    r"(?:days?|weeks?|months?)\s{0,2},?\s{1,3})?(?:you\s{1,2})?(?:(?:will|'ll|can)\s{1,2})?"
+    r"(?:get|receive|collect|take)\s{1,2}back\s{1,2}\$?(?P<b2>\d{1,3}(?:,\d{3}){1,3}|\d{1,7})(?!\d|\.\d|\s{0,2}%)",
+    re.IGNORECASE,
+)
 _ZH_NUM = (r"(?:\d{1,7}(?:\.\d{1,4})?|[一二两三四五六七八九十百]{1,4})"
            r"(?:[万千](?:\d{1,3}|[一二两三四五六七八九])?[千百]?)?")
 _ZH_TIMES = r"(?P<{n}>\d{{1,2}}(?:\.\d{{1,2}})?|两)\s{{0,2}}倍(?P<{h}>半)?"
@@ -226,6 +237,12 @@ def _english(text: str) -> Iterator[tuple[re.Match[str], float, str, str]]:
         if _CONTEXT.search(window) is not None or _CAP_CONTEXT.search(window) is not None:
             multiple = float(match["x"]) if match["x"] else float(match["pct"]) / 100
             yield match, multiple, "en.payout_cap", f"payout capped at x{multiple:g}"
+    for match in EN_BECOME.finditer(text):
+        sent, back = to_number(match["a"] or match["a2"]), to_number(match["b"] or match["b2"])
+        money = match["a2"] or match["cur"] or _CONTEXT.search(
+            text, max(0, match.start() - 120), match.end() + 120) is not None
+        if sent and back and money:
+            yield match, back / sent, "en.becomes", f"{sent:g} becomes {back:g}"
     for match in EN_SEND_GET.finditer(text):
         sent, back = to_number(match["a"]), to_number(match["b"])
         if sent and back and not _periodic_after(text, match.end()):
