@@ -120,4 +120,4 @@ def to_number(token: str) -> float | None:
         return None
 
 
-from . import multiples, places, prices, ranks, returns  # noqa: E402,F401  (registration side effect)
+from . import cooccur, multiples, places, prices, ranks, returns  # noqa: E402,F401  (registration side effect)

@@ -2,7 +2,8 @@
 
 The value is the total payout as a multiple of the deposit: "earn 200% profit on each deposit"
 -> 3.0, "send 100, I'll send back 210" -> 2.1, "Multiply your ETH by 10x" -> 10.0,
-"receive 120% back" -> 1.2, "三倍出局" -> 3.0, "投一万返三万" -> 3.0. A rate with a period
+"receive 120% back" -> 1.2, "三倍出局" -> 3.0, "投一万返三万" -> 3.0, "capped at 300%" -> 3.0,
+"exit at 2.5x" -> 2.5. A rate with a period
 ("2% daily", "翻倍 in 100 days") is left to ``high_periodic_returns``; a promise is needed
 ("you will earn", "every depositor gets"), so "early buyers earned 200%" in a news story is not
 evidence. Small multiples below the flag's ``min_multiple`` are ignored (a 4% interest line).
@@ -73,6 +74,27 @@ EN_SEND_GET = compile_rule(
     r"(?:you\s{1,2})?(?:back|out)|withdraw|walk\s{1,2}away\s{1,2}with)\s{1,3}(?:you\s{1,2})?"
     r"(?P<b>\d{1,7}(?:\.\d{1,4})?)(?![\d.]|\s{0,2}%)",
     re.IGNORECASE, name="payout_multiple.en_send_get", code=True)
+# A cap on what a deposit can pay out: "capped at 300%", "exit at 3x", "until you receive 2.5x",
+# "max profit 250% per deposit". Not leverage or speed ("up to 100x leverage", "5x faster").
+EN_CAP = compile_rule(
+    r"\b(?:capped|caps?|limited|max(?:imum)?|until\s{1,2}(?:you|it|they|the\s{1,2}\w{1,12})\s{1,2}"
+    r"(?:have\s{1,2}|has\s{1,2})?(?:receive|earn|get|reach|withdraw|paid|pay|return)\w{0,3}|exits?"
+    r"\s{1,2}(?:automatically\s{1,2})?(?:at|after|once\s{1,2}(?:it\s{1,2})?(?:pays|reaches|hits))|retires?"
+    r"\s{1,2}(?:at|after)|out\s{1,2}at)\s{1,2}(?:(?:total\s{1,2})?(?:profits?|returns?|payouts?|earnings?"
+    r"|rewards?|income)\s{1,2})?(?:at\s{1,2}|of\s{1,2}|is\s{1,2}|:\s{0,2})?(?:(?:a|the|total)\s{1,2})?"
+    r"(?:(?P<pct>\d{3,4})\s{0,2}%|(?P<x>\d{1,2}(?:\.\d{1,2})?)\s{0,1}x\b)"
+    r"(?!\s{0,2}(?:leverage|margin|faster|slower|more|cheaper|zoom|speed))",
+    re.IGNORECASE, name="payout_multiple.en_cap", code=True)
+# "my $5,000 would become $10,000", "put in 1000, in 30 days you get back 1300"
+EN_BECOME = compile_rule(
+    r"(?:\$|usd|usdt)?\s{0,1}(?P<a>\d{1,3}(?:,\d{3}){1,3}|\d{1,7})(?:\.\d{1,4})?\s{0,2}(?:[a-z]{1,8}\s{0,2})?"
+    r"(?:would|will|is\s{1,2}going\s{1,2}to|should)\s{1,2}(?:become|turn\s{1,2}into|grow\s{1,2}(?:in)?to)\s{1,2}"
+    r"(?P<cur>\$|usd|usdt)?\s{0,1}(?P<b>\d{1,3}(?:,\d{3}){1,3}|\d{1,7})(?!\d|\.\d)"
+    r"|\b(?:put\s{1,2}in|deposit|invest|send|stake)\w{0,3}\s{1,3}\$?(?P<a2>\d{1,3}(?:,\d{3}){1,3}|\d{1,7})"
+    r"(?:\.\d{1,4})?\s{0,2}(?:[a-z]{1,8}\s{0,2})?[,;]?\s{1,3}(?:(?:and\s{1,2})?(?:in|after|within)\s{1,2}\d{1,4}\s{0,2}"
+    r"(?:days?|weeks?|months?)\s{0,2},?\s{1,3})?(?:you\s{1,2})?(?:(?:will|'ll|can)\s{1,2})?"
+    r"(?:get|receive|collect|take)\s{1,2}back\s{1,2}\$?(?P<b2>\d{1,3}(?:,\d{3}){1,3}|\d{1,7})(?!\d|\.\d|\s{0,2}%)",
+    re.IGNORECASE, name="payout_multiple.en_becomes", code=True)
 _ZH_NUM = (r"(?:\d{1,7}(?:\.\d{1,4})?|[一二两三四五六七八九十百]{1,4})"
            r"(?:[万千](?:\d{1,3}|[一二两三四五六七八九])?[千百]?)?")
 _ZH_TIMES = r"(?P<{n}>\d{{1,2}}(?:\.\d{{1,2}})?|两)\s{{0,2}}倍(?P<{h}>半)?"
@@ -123,6 +145,7 @@ _CONTEXT = checked(
     r"|\bpay",
     re.IGNORECASE,
 )
+_CAP_CONTEXT = checked(r"\b(?:fee|paid|nodes?|plans?|packages?|principal|roi|daily)\b", re.IGNORECASE)
 _WORD_AFTER = checked(r"\s{0,3}[a-z]")
 _MEASURE_LEFT = checked(
     r"(?:rate\s{1,2}of|internal|annual(?:ised|ized)?|expected|historical|average|projected|target)"
@@ -206,6 +229,17 @@ def _english(scan: Scan) -> Iterator[tuple[re.Match[str], float, str, str]]:
         if not _periodic_after(text, match.end()):
             times = _MULTIPLIER_WORD[match["verb"].lower()[:-1]]
             yield match, times, "en.deposit_doubled", f"deposit {match['verb'].lower()}"
+    for match in scan.finditer(EN_CAP):
+        _, window = near(text, match.start(), match.end(), 120)
+        if _CONTEXT.search(window) is not None or _CAP_CONTEXT.search(window) is not None:
+            multiple = float(match["x"]) if match["x"] else float(match["pct"]) / 100
+            yield match, multiple, "en.payout_cap", f"payout capped at x{multiple:g}"
+    for match in scan.finditer(EN_BECOME):
+        sent, back = to_number(match["a"] or match["a2"]), to_number(match["b"] or match["b2"])
+        money = match["a2"] or match["cur"] or _CONTEXT.search(
+            text, max(0, match.start() - 120), match.end() + 120) is not None
+        if sent and back and money:
+            yield match, back / sent, "en.becomes", f"{sent:g} becomes {back:g}"
     for match in scan.finditer(EN_SEND_GET):
         sent, back = to_number(match["a"]), to_number(match["b"])
         if sent and back and not _periodic_after(text, match.end()):
@@ -233,7 +267,8 @@ def _chinese(scan: Scan) -> Iterator[tuple[re.Match[str], float, str, str]]:
 
 
 @extractor("payout_multiple", rules=(EN_PROFIT, EN_PROFIT_ON, EN_PAYS_TOTAL, EN_PAYS_TIMES,
-                                     EN_DOUBLED, EN_TIMES_YOUR, EN_SEND_GET, ZH_OUT, ZH_RATIO,
+                                     EN_DOUBLED, EN_TIMES_YOUR, EN_SEND_GET, EN_CAP, EN_BECOME,
+                                     ZH_OUT, ZH_RATIO,
                                      ZH_DOUBLE))
 def extract_payout_multiples(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[Candidate]:
     """Yield promised fixed payout multiples between the flag's ``min_multiple`` and ``max_multiple``."""

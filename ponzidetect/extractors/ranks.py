@@ -2,17 +2,22 @@
 
 The count is the parsed value ("10 ranks" -> 10, "V1–V7" -> 7, 五个等级 -> 5). Generic words such
 as "levels", "tiers", 等级 or 级别 count only with a rank context cue nearby (from the flag file),
-so "3 levels of the game", "two tiers of storage" or 考试分为三个等级 do not fire.
+so "3 levels of the game", "two tiers of storage" or 考试分为三个等级 do not fire. A count that is
+a referral *depth* ("5 levels of referral commission", "10 levels deep", 3个层级的下线) is left to
+``multilevel_referral``: the flag's ``depth_after_en`` / ``depth_after_zh`` params hold the words
+that, right after the count, make it a depth rather than a ladder of sales ranks.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from ..catalogue import FlagSpec
 from ..document import Document
 from ..radii import RADII
+from ..regex_safety import compile_safe
 from ..scanner import Scan, compile_rule
 from . import Candidate, cue_near, extractor
 
@@ -56,6 +61,17 @@ def _value(token: str) -> int | None:
     return WORD_NUMBERS.get(token)
 
 
+@cache
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    return compile_safe(pattern) if pattern else None
+
+
+def _is_depth(spec: FlagSpec, text: str, end: int, lang: str) -> bool:
+    """The words right after a count make it a referral depth ("levels deep", "层级的下线")."""
+    depth = _compiled(str(spec.params.get(f"depth_after_{lang}", "")))
+    return depth is not None and depth.match(text, end, min(len(text), end + 40)) is not None
+
+
 def _has_context(scan: Scan, spec: FlagSpec, start: int, end: int, lang: str) -> bool:
     cues = spec.context.get(lang)
     if cues is None:
@@ -73,6 +89,8 @@ def extract_rank_counts(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[C
             count = _value(match["num"])
             if count is None or not low_limit <= count <= high_limit:
                 continue
+            if _is_depth(spec, scan.text, match.end(), "en"):
+                continue
             strong = match["noun"].lower() in _STRONG_NOUNS
             if strong or _has_context(scan, spec, match.start(), match.end(), "en"):
                 yield Candidate(match.start(), match.end(), "en.counted", 0.9 if strong else 0.7,
@@ -88,7 +106,7 @@ def extract_rank_counts(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[C
     if doc.has_han:
         for match in scan.finditer(ZH_COUNTED):
             count = int(match["num"])
-            if not low_limit <= count <= high_limit:
+            if not low_limit <= count <= high_limit or _is_depth(spec, scan.text, match.end(), "zh"):
                 continue
             strong = match["noun"] in _STRONG_NOUNS_ZH
             if strong or _has_context(scan, spec, match.start(), match.end(), "zh"):
