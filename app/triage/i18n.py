@@ -50,12 +50,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lang_mixed": ("Mixed", "中英混合"),
     "lang_und": ("Undetermined", "未识别"),
     "kind_promotion": ("Promotion", "推广"),
-    "kind_report": ("Report / court document", "报道/司法文书"),
+    "kind_case_account": ("Case account", "案件叙述"),
     "kind_warning": ("Warning", "风险警示"),
+    "kind_documentation": ("Documentation", "产品/项目文档"),
     "kind_other": ("Other", "其他"),
-    "kind_note_report": ("This text reads as a report about a scheme: it may describe an offer "
-                         "without making one.",
-                         "该文本像是对骗局的报道：它可能只是描述而非推销相关产品。"),
+    "kind_note_case_account": ("This text reads as an account of a case (news, court, police, "
+                               "complaint): it may describe an offer without making one.",
+                               "该文本像是案件叙述（新闻、司法、通报或投诉）：它可能只是描述而非推销"
+                               "相关产品。"),
     "kind_note_warning": ("This text reads as a warning: red flags may be quoted, not offered.",
                           "该文本像是风险警示：其中的风险信号可能是被引用，而非在推销。"),
     "flags_heading": ("Red flags, strongest first", "风险信号（按贡献从高到低）"),
@@ -84,8 +86,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                "<mark style=\"{flat}\">已发现，对分数影响很小</mark> "
                "<mark style=\"{neg}\">已被否定（不计入）</mark>；鼠标悬停可查看规则。"),
     "chart_heading": ("Contribution of each flag to the score", "各信号对分数的贡献"),
-    "summary_line": ("{band} ({prob:.0%}). Main signals: {names}.",
-                     "{band}（{prob:.0%}）。主要信号：{names}。"),
+    "summary_line": ("{band} ({prob}). Main signals: {names}.",
+                     "{band}（{prob}）。主要信号：{names}。"),
     "summary_none": ("no clear red flags", "无明显风险信号"),
     # units
     "unit_%/year": ("{v:g}% a year", "年化 {v:g}%"),

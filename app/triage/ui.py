@@ -83,7 +83,7 @@ def show_assessment(text: str, assessment: Mapping, ui: str, key: str = "single"
     cols[3].metric(t("text_kind", ui), render.kind_label(assessment.get("text_kind", ""), ui))
     st.caption(f"{t('model_version', ui)}: `{assessment.get('model_version', '')}` · "
                f"{t('disclaimer_short', ui)}")
-    if assessment.get("text_kind") in ("report", "warning"):
+    if assessment.get("text_kind") in ("case_account", "warning"):
         st.info(t(f"kind_note_{assessment['text_kind']}", ui))
 
     st.subheader(t("flags_heading", ui))
