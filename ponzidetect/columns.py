@@ -15,7 +15,7 @@ Shared by ``ponzidetect score`` (which prints its choice) and the app (which pre
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -99,8 +99,8 @@ def guess_id_column(frame: pd.DataFrame, text_column: object = None) -> str | No
     return None
 
 
-def evidence_summary(assessment: Assessment, lang: str = "en", flags: int = 3,
-                     snippets: int = 2, snippet_chars: int = 60,
+def evidence_summary(assessment: Assessment | Mapping[str, Any], lang: str = "en",
+                     flags: int = 3, snippets: int = 2, snippet_chars: int = 60,
                      max_chars: int = EVIDENCE_CHARS) -> str:
     """The strongest red flags with their first snippets, for one table cell.
 
@@ -110,8 +110,8 @@ def evidence_summary(assessment: Assessment, lang: str = "en", flags: int = 3,
 
     Parameters
     ----------
-    assessment : Assessment
-        The scored text.
+    assessment : Assessment or dict
+        The scored text, or its ``to_dict()`` (a batch row's ``assessment``).
     lang : str
         ``en`` or ``zh`` flag names.
     flags, snippets : int
@@ -123,11 +123,17 @@ def evidence_summary(assessment: Assessment, lang: str = "en", flags: int = 3,
     -------
     str
     """
+    if isinstance(assessment, Mapping):
+        red = [(f.get("name_zh" if lang == "zh" else "name_en") or f.get("id", ""),
+                [e.get("text", "") for e in f.get("evidence") or () if not e.get("negated")])
+               for f in assessment.get("flags") or ()
+               if f.get("fired") and f.get("kind") == "red_flag"]
+    else:
+        red = [(f.name_zh if lang == "zh" else f.name_en,
+                [e.text for e in f.evidence if not e.negated]) for f in assessment.red_flags]
     parts = []
-    for flag in assessment.red_flags[:flags]:
-        name = flag.name_zh if lang == "zh" else flag.name_en
-        shown = [e for e in flag.evidence if not e.negated][:snippets]
-        quoted = ", ".join(f"“{_one_line(e.text, snippet_chars)}”" for e in shown)
+    for name, texts in red[:flags]:
+        quoted = ", ".join(f"“{_one_line(text, snippet_chars)}”" for text in texts[:snippets])
         parts.append(f"{name}: {quoted}" if quoted else name)
     cell = "; ".join(parts)
     return cell if len(cell) <= max_chars else cell[:max_chars - 1] + "…"
