@@ -537,7 +537,7 @@ def test_batch_page_triage_table_search_labels_and_explains(detector, lang: str)
     assert any("<mark" in v and 'class="pd-text"' in v for v in markdown_values(at))
     labels = {element.proto.label for element in at.get("download_button")}
     assert labels == {t(k, lang) for k in ("download_csv", "download_xlsx", "download_jsonl",
-                                           "download_report", "download_labels_csv",
+                                           "download_report_single", "download_labels_csv",
                                            "download_labels_jsonl")}
 
     # label two rows through the review form; the labels survive reruns and filters

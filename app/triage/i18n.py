@@ -137,6 +137,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "search": ("Search the texts, ids, evidence and errors", "搜索文本、编号、证据和错误"),
     "search_placeholder": ("e.g. a project name, a domain, 日息", "例如项目名、域名、日息"),
     "filter_cluster": ("Scheme cluster", "话术簇"),
+    "choose": ("Choose…", "请选择……"),
     "all_rows": ("All rows", "全部行"),
     "cluster_option": ("{cluster} ({size} near-identical texts)", "{cluster}（{size} 篇近似文本）"),
     "col_label": ("Label", "标注"),
@@ -164,9 +165,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_top_score": ("Top score", "最高分"),
     "col_high": ("High-risk rows", "高风险行数"),
     "col_representative": ("Representative text", "代表文本"),
-    "review_heading": ("**Review row {key}**", "**审阅第 {key} 行**"),
+    "review_heading": ("**Review {key}**", "**审阅：{key}**"),
     "save_label": ("Save label", "保存标注"),
-    "download_report": ("Download the case report (HTML)", "下载案件报告（HTML）"),
     "labels_note": ("Labelled file: {n} rows labelled scheme / not a scheme (unsure rows are left "
                     "out), with id, text, label (1/0), group (the scheme cluster), note. Train "
                     "with `ponzidetect train data/corpus labels.jsonl --out models/mine`.",

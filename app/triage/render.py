@@ -83,7 +83,7 @@ def shown_flags(assessment: Mapping) -> list[Mapping]:
 def flag_table(assessment: Mapping, lang: str = "en", max_evidence: int = 3) -> pd.DataFrame:
     """One row per flag with evidence, strongest contribution first, with localised headers.
 
-    Columns: flag name, id, kind, family, contribution (log-odds), parsed value with unit, and
+    Columns: flag name, contribution (log-odds), parsed value with unit, kind, and
     up to ``max_evidence`` evidence snippets (negated ones struck through with ``~``).
     """
     rows = []
@@ -99,12 +99,11 @@ def flag_table(assessment: Mapping, lang: str = "en", max_evidence: int = 3) -> 
             t("col_contribution", lang): round(contribution, 3),
             t("col_value", lang): format_value(flag.get("value"), flag.get("unit"), lang),
             t("col_kind", lang): t(f"kind_{flag.get('kind', 'red_flag')}", lang),
-            t("col_family", lang): flag.get("family", ""),
             t("col_evidence", lang): "  ".join(snippets),
             t("col_id", lang): flag.get("id", ""),
         })
     columns = [t(key, lang) for key in ("col_flag", "col_contribution", "col_value", "col_kind",
-                                        "col_family", "col_evidence", "col_id")]
+                                        "col_evidence", "col_id")]
     return pd.DataFrame(rows, columns=columns)
 
 

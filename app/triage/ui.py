@@ -68,7 +68,8 @@ def language_switch() -> str:
     return lang()
 
 
-def show_assessment(text: str, assessment: Mapping, ui: str, key: str = "single") -> None:
+def show_assessment(text: str, assessment: Mapping, ui: str, key: str = "single",
+                    report: tuple[str, str] | None = None) -> None:
     """Band, probability, threshold, language, kind, model version, flags, highlighted text, chart.
 
     Parameters
@@ -81,6 +82,8 @@ def show_assessment(text: str, assessment: Mapping, ui: str, key: str = "single"
         UI language.
     key : str
         Prefix for element keys, so two views on one page do not clash.
+    report : (str, str), optional
+        The case report's HTML and file name, offered as a download under the verdict.
     """
     probability = float(assessment["probability"])
     st.markdown(render.risk_badge_html(assessment["risk"], probability, ui),
@@ -99,6 +102,10 @@ def show_assessment(text: str, assessment: Mapping, ui: str, key: str = "single"
     cols[3].metric(t("text_kind", ui), render.kind_label(assessment.get("text_kind", ""), ui))
     st.caption(f"{t('model_version', ui)}: `{assessment.get('model_version', '')}` · "
                f"{t('disclaimer_short', ui)}")
+    if report is not None:
+        st.download_button(t("download_report_single", ui), report[0].encode("utf-8"),
+                           report[1], "text/html", key=f"{key}_dl_report", on_click="ignore",
+                           icon="📄")
     if assessment.get("text_kind") in ("case_account", "warning"):
         st.info(t(f"kind_note_{assessment['text_kind']}", ui))
 

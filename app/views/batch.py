@@ -100,9 +100,11 @@ def show_results(results: pd.DataFrame, column: str, id_column: str | None, name
                            placeholder=t("search_placeholder", ui))
     left, middle, right = st.columns([2, 3, 2])
     risks = left.multiselect(t("filter_risk", ui), RISKS, key="batch_filter_risk",
-                             format_func=lambda r: render.risk_label(r, ui))
+                             format_func=lambda r: render.risk_label(r, ui),
+                             placeholder=t("choose", ui))
     flags = middle.multiselect(t("filter_flags", ui), list(present["flag_id"]),
-                               key="batch_filter_flags", format_func=lambda f: names.get(f, f))
+                               key="batch_filter_flags", format_func=lambda f: names.get(f, f),
+                               placeholder=t("choose", ui))
     cluster = right.selectbox(t("filter_cluster", ui), ["", *clusters["cluster"].tolist()],
                               key="batch_filter_cluster",
                               format_func=lambda c: t("all_rows", ui) if not c else t(
@@ -120,7 +122,7 @@ def show_results(results: pd.DataFrame, column: str, id_column: str | None, name
                    key=editor_key, on_change=on_table_edit, args=(editor_key,),
                    disabled=[c for c in display_columns() if c not in (
                        t("col_label", ui), t("col_note", ui))],
-                   column_config=column_config())
+                   column_config=column_config(), placeholder="—")
     counted = pd.Series([v.get("label", "") for v in labels().values()]).value_counts()
     st.caption(t("labels_count", ui, scheme=int(counted.get("scheme", 0)),
                  not_scheme=int(counted.get("not_scheme", 0)),
@@ -163,25 +165,27 @@ def show_results(results: pd.DataFrame, column: str, id_column: str | None, name
 
 def display_columns() -> list[str]:
     return [t(k, ui) for k in ("col_id", "col_score", "risk", "col_label", "col_note",
-                               "col_error", "col_flags", "text_kind", "col_cluster", "col_size",
-                               "col_text")]
+                               "col_error", "col_text", "col_flags", "text_kind", "col_cluster",
+                               "col_size")]
 
 
 def display_table(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """The visible triage table with localised headers and values."""
     flags = table["flags"].map(lambda s: ", ".join(names.get(f, f) for f in str(s).split(";")
                                                    if f))
+    # percent with one decimal, never shown as 100% (the badge's ">99.9%" reads 99.9 here)
+    percent = (table["score"] * 100).clip(upper=99.9).round(1)
     return pd.DataFrame(dict(zip(display_columns(), [
-        table["key"], table["score"], table["risk"].map(lambda r: render.risk_label(r, ui)),
-        table["label"].map(label_name), table["note"], table["error"], flags,
+        table["key"], percent, table["risk"].map(lambda r: render.risk_label(r, ui)),
+        table["label"].map(label_name), table["note"], table["error"], table["text"], flags,
         table["text_kind"].map(lambda k: render.kind_label(k, ui) if k else ""),
-        table["cluster"], table["cluster_size"], table["text"]], strict=True)))
+        table["cluster"], table["cluster_size"]], strict=True)))
 
 
 def column_config() -> dict:
     return {
         t("col_score", ui): st.column_config.ProgressColumn(
-            t("col_score", ui), format="percent", min_value=0.0, max_value=1.0),
+            t("col_score", ui), format="%.1f%%", min_value=0.0, max_value=100.0),
         t("col_label", ui): st.column_config.SelectboxColumn(
             t("col_label", ui), options=[label_name(code) for code in batch.LABELS],
             help=t("label_help", ui)),
@@ -229,10 +233,7 @@ def review(results: pd.DataFrame, table: pd.DataFrame, column: str, id_column: s
     page = case_report(get_detector(), text, lang=ui, assessment=assessment,
                        scored_at=state.get(SCORED_AT), source=f"{name}, {t('col_id', ui)} {key}",
                        case_id=key)
-    st.download_button(t("download_report", ui), page.encode("utf-8"),
-                       report_filename(key, text), "text/html", key="batch_dl_report",
-                       on_click="ignore", icon="📄")
-    show_assessment(text, assessment, ui, key="batch")
+    show_assessment(text, assessment, ui, key="batch", report=(page, report_filename(key, text)))
 
 
 def downloads(results: pd.DataFrame, column: str, id_column: str | None, name: str) -> None:

@@ -40,7 +40,8 @@ def band_table(meta: dict) -> pd.DataFrame:
     for band in ("high", "medium", "low"):
         start = starts.get(band)
         rows.append({t("risk", ui): render.risk_label(band, ui),
-                     t("band_from", ui): "—" if start is None else format_probability(start),
+                     t("band_from", ui): "—" if start is None else (
+                         "0%" if band == "low" else format_probability(start)),
                      t("band_means", ui): band_meaning(band, ui) or t("band_unmeasured", ui)})
     return pd.DataFrame(rows)
 

@@ -53,7 +53,5 @@ if RESULT_KEY in st.session_state:
     page = case_report(get_detector(), text, lang=ui, assessment=assessment,
                        scored_at=st.session_state.get(SCORED_AT),
                        source=source[0] if source else None)
-    st.download_button(t("download_report_single", ui), page.encode("utf-8"),
-                       report_filename(None, text), "text/html", key="single_dl_report",
-                       on_click="ignore", icon="📄", type="primary")
-    show_assessment(text, assessment, ui, key="single")
+    show_assessment(text, assessment, ui, key="single",
+                    report=(page, report_filename(None, text)))
