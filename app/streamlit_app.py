@@ -23,6 +23,8 @@ ZH_UPLOADER_CSS = (
     "<style>"
     '[data-testid="stFileUploaderDropzoneInstructions"]{display:none}'
     '[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]{font-size:0}'
+    '[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] > *'
+    "{display:none}"
     '[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after'
     '{content:"上传";font-size:.875rem}'
     "</style>")

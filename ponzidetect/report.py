@@ -241,7 +241,10 @@ def render_case_report(text: str, assessment: Mapping[str, Any], *, lang: str = 
     wording = assessment.get("wording")
 
     spans: list[Span] = spans_from_flags(flags, lang)
-    spans += spans_from_wording(wording, _t("wording_label", lang))
+    # wording n-grams are marked only outside the flags' evidence, so each piece of evidence
+    # stays one mark
+    spans += [w for w in spans_from_wording(wording, _t("wording_label", lang))
+              if not any(w.start < s.end and s.start < w.end for s in spans)]
     title = _t("title", lang) + (f" · {case_id}" if case_id not in (None, "") else "")
     parts = [
         "<!DOCTYPE html>",
