@@ -8,9 +8,11 @@ letters and traditional characters:
 
 1. each text is normalised (:class:`~ponzidetect.document.Document`: full-width to ASCII,
    invisible characters removed, traditional to simplified, lower case), links and e-mail
-   addresses are removed, every run of digits becomes ``0`` and whitespace and
-   punctuation are dropped, so "3% daily at alpha-coin.io" and "5% daily at beta.net" read alike;
-2. its set of character shingles (:data:`SHINGLE` characters) gets a MinHash signature;
+   addresses are removed and every run of digits becomes ``0``, so "3% daily at
+   alpha-coin.io" and "5% daily at beta.net" read alike;
+2. it is cut into tokens (a Latin word, or one Chinese character) and its set of shingles
+   (:data:`SHINGLE` consecutive tokens: word trigrams in English, character trigrams in
+   Chinese; punctuation and spacing do not count) gets a MinHash signature;
 3. LSH proposes candidate pairs; a pair joins a cluster when its estimated Jaccard similarity is
    at least ``threshold``; clusters are the connected components (union-find).
 
@@ -42,14 +44,14 @@ from .document import Document
 __all__ = ["NUM_PERM", "SHINGLE", "THRESHOLD", "Clusters", "SchemeClusterer", "cluster_texts",
            "shingles"]
 
-SHINGLE = 4
-"""Characters per shingle."""
+SHINGLE = 3
+"""Tokens (Latin words or Chinese characters) per shingle."""
 NUM_PERM = 128
 """MinHash permutations (signature length)."""
-THRESHOLD = 0.4
+THRESHOLD = 0.5
 """Least estimated Jaccard similarity of two texts' shingle sets to put them in one cluster."""
 MAX_CHARS = 20_000
-"""Only the first this many normalised characters are shingled (a template shows early)."""
+"""Only the first this many characters are shingled (a template shows early)."""
 SEED = 20181
 MAX_INDEXED = 16
 """Members of one cluster kept in the LSH index (later copies still join through them)."""
@@ -61,33 +63,39 @@ _LINK = re.compile(
     r"|(?<![A-Za-z0-9.-])[A-Za-z0-9-]{1,64}(?:\.[A-Za-z0-9-]{1,64}){0,3}\.(?:com|net|org|io|co|app"
     r"|xyz|top|vip|cc|info|biz|finance|cn|hk|me|ai)(?![A-Za-z0-9-])")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_DROP = re.compile(r"[\W_]+")
+_TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]|[^\W\d_a-z\u3400-\u9fff]+")
 
 
-def _normalised(text: str) -> str:
-    folded = Document.from_text(text).folded[:MAX_CHARS]
-    folded = _LINK.sub("§", folded)
-    folded = _DIGITS.sub("0", folded)
-    return _DROP.sub("", folded)
-
-
-def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
-    """The distinct character shingles of ``text``'s normalised view (UTF-8 bytes).
-
-    Texts shorter than ``size`` normalised characters give one shingle (the whole text); empty
-    ones give none.
+def tokens(text: str) -> list[str]:
+    """The tokens of ``text``'s normalised view: Latin words (digit runs read ``0``), single
+    Chinese characters, words of other scripts; links, punctuation and spacing are dropped.
 
     Examples
     --------
-    >>> sorted(shingles("３% DAILY", size=4))
-    [b'0dai', b'aily', b'dail']
+    >>> tokens("Earn ３% DAILY at alpha-coin.io，保本保息！")
+    ['earn', '0', 'daily', 'at', '保', '本', '保', '息']
     """
-    view = _normalised(text)
-    if not view:
+    folded = Document.from_text(text[:MAX_CHARS]).folded
+    folded = _DIGITS.sub("0", _LINK.sub(" ", folded))
+    return _TOKEN.findall(folded)
+
+
+def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
+    """The distinct shingles (``size`` consecutive :func:`tokens`) of ``text``, as UTF-8 bytes.
+
+    Texts of fewer than ``size`` tokens give one shingle (all of them); empty ones give none.
+
+    Examples
+    --------
+    >>> sorted(shingles("３% DAILY returns", size=2))
+    [b'0 daily', b'daily returns']
+    """
+    found = tokens(text)
+    if not found:
         return set()
-    if len(view) <= size:
-        return {view.encode("utf-8")}
-    return {view[i:i + size].encode("utf-8") for i in range(len(view) - size + 1)}
+    if len(found) <= size:
+        return {" ".join(found).encode("utf-8")}
+    return {" ".join(found[i:i + size]).encode("utf-8") for i in range(len(found) - size + 1)}
 
 
 @dataclass(frozen=True)

@@ -70,10 +70,12 @@ def test_clusters_are_deterministic():
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("３% DAILY", {"0dai", "dail", "aily"}),
-    ("visit https://alpha.io/x?y=1 now", {"visi", "isit", "sitn", "itno", "tnow"}),
+    ("３% DAILY returns now", {"0 daily returns", "daily returns now"}),
+    ("visit https://alpha.io/x?y=1 or beta.net now", {"visit or now"}),
+    ("保本保息，日息２％", {"保 本 保", "本 保 息", "保 息 日", "息 日 息", "日 息 0"}),
+    ("保證收益，日息２％", {"保 证 收", "证 收 益", "收 益 日", "益 日 息", "日 息 0"}),
     ("", set()),
-    ("ab", {"ab"}),
+    ("just two", {"just two"}),
 ])
 def test_shingles_read_the_normalised_text(text, expected):
     assert shingles(text) == {s.encode() for s in expected}
