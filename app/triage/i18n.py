@@ -130,7 +130,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                 "by it). Set a label and a note in the table, or open a row below.",
                 "显示 {shown:,} / {rows:,} 行，按分数从高到低排列（点击列标题可改变排序）。"
                 "可直接在表格中填写标注和备注，或在下方打开某一行。"),
-    "errors_note": ("{errors:,} rows could not be scored; their reason is in the Error column "
+    "errors_note": ("{errors:,} row(s) could not be scored; the reason is in the Error column "
                     "(they are listed last).",
                     "{errors:,} 行未能评估，原因见“错误”列（排在表格末尾）。"),
     "triage_heading": ("Triage table", "初筛表"),
