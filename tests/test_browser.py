@@ -299,25 +299,37 @@ def triage_labels_export_and_train(server_url, browser, downloads, tmp_path) -> 
     scores = [float(r[1]) for r in rows[1:] if r[1]]
     assert scores == sorted(scores, reverse=True) and rows[1][0] == "C-100"
 
-    for row, label, note in (("C-110", "scheme", "same miner pitch as C-100"),
-                             ("C-101", "not a scheme", "")):
-        choose(browser, wait, "batch_row", row)
-        wait.until(ec.visibility_of_element_located(
-            (By.XPATH, f"//p[normalize-space(.)='Review {row}']")))
-        radio = wait.until(ec.element_to_be_clickable(
-            (By.XPATH, f"//div[@data-testid='stRadio']//label[normalize-space(.)={label!r}]")))
-        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", radio)
-        radio.click()
-        if note:
-            box = browser.find_element(By.CSS_SELECTOR, 'input[aria-label="Note"]')
-            box.send_keys(note)
-        click_button(browser, wait, "Save label")
-        wait.until(ec.text_to_be_present_in_element(
-            (By.TAG_NAME, "body"), "Labels in this session: "))
+    # first label: in the table itself (double-click the top row's Label cell, type, Enter)
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    grid = browser.find_element(By.CSS_SELECTOR, '[data-testid="stDataFrame"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", grid)
+    box = grid.rect  # the Label column starts ~275 px in (ID, Score, Risk band before it)
+    ActionChains(browser).move_to_element_with_offset(
+        grid, -box["width"] / 2 + 300, -box["height"] / 2 + 52).double_click().perform()
+    time.sleep(1)
+    ActionChains(browser).send_keys("scheme").perform()
+    time.sleep(0.5)
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    wait.until(ec.text_to_be_present_in_element(
+        (By.TAG_NAME, "body"), "Labels in this session: 1 scheme, 0 not a scheme"))
+
+    # second label: open the row, read it, label it with a note in the review form
+    row, label, note = "C-101", "not a scheme", "bank savings page, ordinary"
+    choose(browser, wait, "batch_row", row)
+    wait.until(ec.visibility_of_element_located(
+        (By.XPATH, f"//p[normalize-space(.)='Review {row}']")))
+    radio = wait.until(ec.element_to_be_clickable(
+        (By.XPATH, f"//div[@data-testid='stRadio']//label[normalize-space(.)={label!r}]")))
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", radio)
+    radio.click()
+    browser.find_element(By.CSS_SELECTOR, 'input[aria-label="Note"]').send_keys(note)
+    click_button(browser, wait, "Save label")
     wait.until(ec.text_to_be_present_in_element(
         (By.TAG_NAME, "body"), "Labels in this session: 1 scheme, 1 not a scheme, 0 unsure"))
     labelled = {r[0]: r[3] for r in grid_rows(browser)[1:]}
-    assert labelled["C-110"] == "scheme" and labelled["C-101"] == "not a scheme"
+    assert labelled["C-100"] == "scheme" and labelled["C-101"] == "not a scheme"
     time.sleep(1)
     browser.save_screenshot(str(SHOTS / "ponzidetect-batch.png"))
 
@@ -325,7 +337,7 @@ def triage_labels_export_and_train(server_url, browser, downloads, tmp_path) -> 
     export = downloaded(downloads, ".csv")
     text = export.read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("id,text,label,group")
-    assert "C-110" in text and "C-101" in text and "same miner pitch as C-100" in text
+    assert "C-100" in text and "C-101" in text and "bank savings page, ordinary" in text
     model = tmp_path / "model"
     trained = subprocess.run([sys.executable, "-m", "ponzidetect.cli", "train", str(export),
                               str(TRAIN_EXTRA), "--out", str(model)],

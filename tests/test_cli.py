@@ -255,3 +255,19 @@ def test_app_warns_when_listening_beyond_this_machine(monkeypatch, capsys):
     monkeypatch.setattr(launcher.subprocess, "Popen", lambda *a, **k: Child())
     assert run_app("0.0.0.0", 0) == 0
     assert "warning: listening on 0.0.0.0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("a.csv", "id,text\n1,a\n2,b\n", 2),
+    ("a.csv", "id,text\n1,a\n2,b", 2),  # no final line break
+    ("a.jsonl", '{"text": "a"}\n{"text": "b"}\n{"text": "c"}\n', 3),
+    ("a.tsv", "text\n", 0),
+    ("a.parquet", "", None),
+    ("a.unknown", "x", None),
+])
+def test_count_rows_for_the_progress_bar(tmp_path, name, content, expected):
+    from ponzidetect.cli_score import count_rows
+
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert count_rows(path) == expected
