@@ -114,6 +114,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         meta_path = folder / META_FILE
         meta = json.loads(meta_path.read_text("utf-8"))
         meta["evaluation"] = {"command": command, "markdown": markdown}
+        if result["mode"] == "by_source":
+            meta["band_precision"] = {**result["bands"]["all"], "command": command}
         meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                              encoding="utf-8")
         (folder / "MODEL_CARD.md").write_text(render_model_card(meta), encoding="utf-8")

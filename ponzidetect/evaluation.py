@@ -102,6 +102,29 @@ def evaluate_holdout(model: RiskModel, eval_data: LabelledData, train_data: Labe
             "predictions": _predictions(eval_data.frame, probs, predicted)}
 
 
+def _fold_systems(data: LabelledData, features: FeatureSet, keyword: np.ndarray,
+                  train_idx: np.ndarray, test_idx: np.ndarray, config: TrainConfig,
+                  ) -> tuple[RiskModel, dict[str, np.ndarray], dict[str, float]]:
+    """Train the model and both baselines on ``train_idx``; score ``test_idx``.
+
+    Returns the fold's model, each system's scores of the test rows and each system's
+    threshold (the model's own high band; the baselines' chosen on their training scores).
+    """
+    labels = np.asarray(data.labels)
+    fold_data = LabelledData(data.frame.iloc[train_idx].reset_index(drop=True), "fold")
+    model = train_model(fold_data, replace(config, folds=min(config.folds, 4), text_kind=False),
+                        features=features.subset(train_idx))
+    scores = {"model": model.probability(features.subset(test_idx))}
+    cuts = {"model": model.thresholds.high}
+    tfidf = tfidf_logreg(config.seed).fit(fold_data.texts, fold_data.labels)
+    scores["tfidf_logreg"] = tfidf.predict_proba([data.texts[i] for i in test_idx])[:, 1]
+    cuts["tfidf_logreg"] = _baseline_thresholds(
+        labels[train_idx], tfidf.predict_proba(fold_data.texts)[:, 1], config)
+    scores["keyword_count"] = keyword[test_idx]
+    cuts["keyword_count"] = _baseline_thresholds(labels[train_idx], keyword[train_idx], config)
+    return model, scores, cuts
+
+
 def evaluate_cv(data: LabelledData, config: TrainConfig | None = None) -> dict[str, Any]:
     """Grouped cross-validation of the model and both baselines on ``data`` (out-of-fold)."""
     config = config or TrainConfig()
@@ -111,21 +134,10 @@ def evaluate_cv(data: LabelledData, config: TrainConfig | None = None) -> dict[s
     probs = {system: np.zeros(len(labels)) for system in SYSTEMS}
     fold_thresholds: dict[str, list[float]] = {system: [] for system in SYSTEMS}
     predicted = {system: np.zeros(len(labels), dtype=bool) for system in SYSTEMS}
-    features = FeatureSet.of(data.texts, default_registry())
+    features = FeatureSet.cached(data.texts, default_registry())
     keyword = keyword_scores(data.texts)
     for train_idx, test_idx in splitter.split(features.flags, labels, groups):
-        fold_data = LabelledData(data.frame.iloc[train_idx].reset_index(drop=True), "fold")
-        model = train_model(fold_data, replace(config, folds=min(config.folds, 4)),
-                            features=features.subset(train_idx))
-        fold = {"model": model.probability(features.subset(test_idx))}
-        thresholds = {"model": model.thresholds.high}
-        tfidf = tfidf_logreg(config.seed).fit(fold_data.texts, fold_data.labels)
-        fold["tfidf_logreg"] = tfidf.predict_proba([data.texts[i] for i in test_idx])[:, 1]
-        thresholds["tfidf_logreg"] = _baseline_thresholds(
-            labels[train_idx], tfidf.predict_proba(fold_data.texts)[:, 1], config)
-        fold["keyword_count"] = keyword[test_idx]
-        thresholds["keyword_count"] = _baseline_thresholds(labels[train_idx],
-                                                           keyword[train_idx], config)
+        _, fold, thresholds = _fold_systems(data, features, keyword, train_idx, test_idx, config)
         for system in SYSTEMS:
             probs[system][test_idx] = fold[system]
             predicted[system][test_idx] = fold[system] >= thresholds[system]
@@ -179,17 +191,7 @@ def evaluate_by_source(data: LabelledData, config: TrainConfig | None = None,
     thresholds: dict[str, dict[str, float]] = {}
     for source in chosen:
         train_idx, test_idx = held_out_split(names, groups, source)
-        fold_data = LabelledData(frame.iloc[train_idx].reset_index(drop=True), "fold")
-        model = train_model(fold_data, replace(config, folds=min(config.folds, 4), text_kind=False),
-                            features=features.subset(train_idx))
-        fold = {"model": model.probability(features.subset(test_idx))}
-        cut = {"model": model.thresholds.high}
-        tfidf = tfidf_logreg(config.seed).fit(fold_data.texts, fold_data.labels)
-        fold["tfidf_logreg"] = tfidf.predict_proba([data.texts[i] for i in test_idx])[:, 1]
-        cut["tfidf_logreg"] = _baseline_thresholds(
-            labels[train_idx], tfidf.predict_proba(fold_data.texts)[:, 1], config)
-        fold["keyword_count"] = keyword[test_idx]
-        cut["keyword_count"] = _baseline_thresholds(labels[train_idx], keyword[train_idx], config)
+        model, fold, cut = _fold_systems(data, features, keyword, train_idx, test_idx, config)
         for system in SYSTEMS:
             probs[system][test_idx] = fold[system]
             predicted[system][test_idx] = fold[system] >= cut[system]
@@ -221,8 +223,9 @@ def band_precision(labels: np.ndarray, bands: np.ndarray) -> dict[str, Any]:
 
     Examples
     --------
-    >>> band_precision(np.array([1, 0, 1, 0]), np.array(["high", "high", "medium", "low"]))
-    {'high': {'n': 2, 'precision': 0.5}, 'medium': {'n': 1, 'precision': 1.0}, 'low': {'n': 1, 'precision': 0.0}}
+    >>> found = band_precision(np.array([1, 0, 1, 0]), np.array(["high", "high", "medium", "low"]))
+    >>> found["high"], found["low"]
+    ({'n': 2, 'precision': 0.5}, {'n': 1, 'precision': 0.0})
     """
     out: dict[str, Any] = {}
     for band in ("high", "medium", "low"):

@@ -40,7 +40,6 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
 
 from .dataset import LabelledData
@@ -133,11 +132,16 @@ class FeatureSet:
         memory = _feature_memory()
         if memory is None or registry is not default_registry():
             return cls.of(texts, registry)
-        arrays = memory.cache(_feature_arrays)(list(texts), _code_fingerprint())
+        texts = list(texts)
+        digest = hashlib.sha256()
+        for text in texts:
+            digest.update(hashlib.sha256(str(text).encode("utf-8", "surrogatepass")).digest())
+        arrays = memory.cache(_feature_arrays, ignore=["texts"])(texts, digest.hexdigest(),
+                                                                 _code_fingerprint())
         return cls(arrays[0], sparse.csr_matrix(arrays[1:4], shape=arrays[4]), arrays[5])
 
 
-def _feature_arrays(texts: list[str], fingerprint: str) -> tuple[Any, ...]:
+def _feature_arrays(texts: list[str], key: str, fingerprint: str) -> tuple[Any, ...]:
     features = FeatureSet.of(texts, default_registry())
     counts = features.counts
     return (features.flags, counts.data, counts.indices, counts.indptr, counts.shape, features.gate)
@@ -199,7 +203,8 @@ class Thresholds:
 
     @property
     def no_evidence_cap(self) -> float:
-        """Highest probability a text without any fired red flag can get (mid medium band)."""
+        """Probability a text without any fired red flag approaches but never reaches (the
+        middle of the medium band)."""
         return round(self.medium + 0.5 * (self.high - self.medium), 6)
 
     def band(self, probability: float) -> str:
@@ -211,9 +216,17 @@ class Thresholds:
         return "low"
 
     def gate(self, probabilities: np.ndarray, has_red_flag: np.ndarray) -> np.ndarray:
-        """Cap the probability of rows without a fired red flag below the high band."""
-        capped = np.minimum(probabilities, self.no_evidence_cap)
-        return np.where(has_red_flag, probabilities, capped)
+        """No evidence, no high: for rows without a fired red flag, map the part of the scale
+        above the medium threshold onto ``[medium, no_evidence_cap)``.
+
+        The map is increasing, so texts without evidence keep their order among themselves
+        (no ties at a cap) while none of them reaches the high band; rows with a red flag and
+        rows below the medium threshold are unchanged.
+        """
+        p = np.asarray(probabilities, dtype=float)
+        low, cap = self.medium, self.no_evidence_cap
+        squeezed = np.where(p > low, low + (p - low) * (cap - low) / max(1.0 - low, 1e-12), p)
+        return np.where(has_red_flag, p, np.minimum(squeezed, np.nextafter(cap, 0.0)))
 
 
 def _sigmoid(logit: np.ndarray) -> np.ndarray:

@@ -33,8 +33,8 @@ def hashed_counts(folded_texts: Sequence[str]) -> sparse.csr_matrix:
     return _VECTORIZER.transform([text[:MAX_CHARS] for text in folded_texts]).tocsr()
 
 
-def _weighted(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    """Sublinear TF times idf, L2-normalised rows (scales the stored values in place)."""
+def tfidf_rows(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear TF times idf, L2-normalised rows (a new matrix; ``counts`` is not changed)."""
     weighted = counts.astype(np.float64)
     weighted.data = np.log1p(weighted.data) * idf[weighted.indices]
     return normalize(weighted, norm="l2", copy=False)
@@ -55,7 +55,7 @@ class TextChannel:
         document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
         idf = np.log((1 + rows) / (1 + document_frequency)) + 1.0
         model = LogisticRegression(C=C, max_iter=2000, random_state=seed)
-        model.fit(_weighted(counts, idf), labels)
+        model.fit(tfidf_rows(counts, idf), labels)
         return cls(idf.astype(np.float32), model.coef_[0].astype(np.float32),
                    float(model.intercept_[0]))
 
@@ -71,7 +71,7 @@ class TextChannel:
 
     def weighted(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         """The TF-IDF rows the classifier reads (sublinear tf x idf, L2-normalised)."""
-        return _weighted(counts, self.idf64)
+        return tfidf_rows(counts, self.idf64)
 
     def score(self, counts: sparse.csr_matrix) -> np.ndarray:
         """The wording score without intercept: the sum of one term per hashed n-gram."""

@@ -4,9 +4,9 @@ Risk says whether a text promotes or describes a Ponzi-like offer; the *kind* sa
 speaking, so an investigator can keep live promotions apart from news, court and police
 accounts of a busted scheme, from warnings and from product documentation. It is a measured
 classifier of its own (one-vs-rest logistic regressions over the same hashed character n-grams
-as the wording channel, folded into a smaller space; liblinear keeps training to seconds), trained on the corpus's ``kind`` labels,
-with its grouped cross-validated accuracy per kind and language recorded in the model's
-metadata. Saved as ``.npy`` arrays (no pickle).
+as the wording channel, folded into a smaller space; liblinear keeps training to seconds),
+trained on the corpus's ``kind`` labels, with its grouped cross-validated accuracy per kind and
+language recorded in the model's metadata. Saved as ``.npy`` arrays (no pickle).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
-from sklearn.preprocessing import normalize
+
+from .text_channel import tfidf_rows
 
 KINDS = ("promotion", "case_account", "warning", "documentation", "other")
 KIND_NAMES = {
@@ -61,9 +62,7 @@ def _fold(counts: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 def _weighted(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    weighted = _fold(counts).astype(np.float64)
-    weighted.data = np.log1p(weighted.data) * idf[weighted.indices]
-    return normalize(weighted, norm="l2", copy=False)
+    return tfidf_rows(_fold(counts), idf)
 
 
 @dataclass(frozen=True)

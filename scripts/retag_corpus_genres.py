@@ -34,8 +34,8 @@ KIND = {
     "whitepaper_excerpt": "documentation", "terms": "documentation", "project_page": "promotion",
     "promotion_post": "promotion", "other": "other",
 }
-_CHATTY = re.compile(r"\b(?:dm|pm|lol|hey|bro|guys|u|ur|i'm|i've|my)\b|私聊|加我|vx|微信|兄弟|姐妹|宝子|哈哈|😂",
-                     re.IGNORECASE)
+_CHATTY = re.compile(r"\b(?:dm|pm|lol|hey|bro|guys|u|ur|i'm|i've|my)\b"
+                     r"|私聊|加我|vx|微信|兄弟|姐妹|宝子|哈哈|😂", re.IGNORECASE)
 _WARNS = re.compile(r"\bpsa\b|scam|fake|beware|reminder|don't send|do not send|never dm|骗子|警惕|提醒|"
                     r"别信|不要|千万别|举报|冒充|谨防|公告", re.IGNORECASE)
 _PITCH = re.compile(r"\b(?:join|sign up|register|invite|referral|link|deposit|earn|bonus)\b|邀请|注册|推荐|"

@@ -21,8 +21,9 @@ KINDS = {"promotion", "case_account", "warning", "documentation", "other"}
 def rows() -> list[dict]:
     found = []
     for path in sorted((CORPUS / "parts").glob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            found.append({**json.loads(line), "_where": f"{path.name}:{number}"})
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+            if line.strip():
+                found.append({**json.loads(line), "_where": f"{path.name}:{number}"})
     return found
 
 
