@@ -58,12 +58,12 @@ MAX_INDEXED = 16
 
 _URL_CHARS = r"[A-Za-z0-9./?=&%#:_~+@-]"
 _LINK = re.compile(
-    rf"(?:https?://|www\.){_URL_CHARS}{{1,200}}"
-    r"|(?<![A-Za-z0-9.-])[A-Za-z0-9._-]{1,64}@[A-Za-z0-9-]{1,64}(?:\.[A-Za-z0-9-]{1,32}){1,4}"
-    r"|(?<![A-Za-z0-9.-])[A-Za-z0-9-]{1,64}(?:\.[A-Za-z0-9-]{1,64}){0,3}\.(?:com|net|org|io|co|app"
+    rf"(?:https?://|www\.){_URL_CHARS}{{1,60}}"
+    r"|(?<![A-Za-z0-9.-])[A-Za-z0-9._-]{1,60}@[A-Za-z0-9-]{1,60}(?:\.[A-Za-z0-9-]{1,32}){1,4}"
+    r"|(?<![A-Za-z0-9.-])[A-Za-z0-9-]{1,60}(?:\.[A-Za-z0-9-]{1,60}){0,3}\.(?:com|net|org|io|co|app"
     r"|xyz|top|vip|cc|info|biz|finance|cn|hk|me|ai)(?![A-Za-z0-9-])")
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]|[^\W\d_a-z\u3400-\u9fff]+")
+_DIGITS = re.compile(r"\d{1,40}(?:[.,]\d{1,40}){0,8}")
+_TOKEN = re.compile(r"[a-z0-9]{1,60}|[\u3400-\u9fff]|[^\W\d_a-z\u3400-\u9fff]{1,60}")
 
 
 def tokens(text: str) -> list[str]:

@@ -42,7 +42,7 @@ __all__ = ["case_report", "render_case_report", "report_filename", "text_sha256"
 LANGS = ("en", "zh")
 BAND_COLOURS = {"low": "#15803d", "medium": "#c2410c", "high": "#b91c1c"}
 MAX_WORDING = 8
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"\s{1,60}")
 
 # key: (English, Chinese)
 STRINGS: dict[str, tuple[str, str]] = {

@@ -86,3 +86,11 @@ def test_templated_set_precision_and_recall():
     clusters = cluster_texts([i.text for i in items])
     precision, recall = pair_scores([i.template for i in items], list(clusters.ids))
     assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+
+
+@pytest.mark.parametrize("pattern", ["_LINK", "_DIGITS", "_TOKEN"])
+def test_cluster_patterns_are_provably_linear(pattern):
+    import ponzidetect.clusters as clusters
+    from ponzidetect.regex_safety import check_pattern
+
+    check_pattern(getattr(clusters, pattern).pattern)
