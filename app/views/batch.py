@@ -157,7 +157,10 @@ def show_results(results: pd.DataFrame, column: str, id_column: str | None, name
             st.altair_chart(alt.Chart(frequencies).mark_bar(color="#dc2626").encode(
                 x=alt.X("rows:Q", title=t("col_count", ui)),
                 y=alt.Y("flag:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
-                tooltip=["flag", "flag_id", "rows"]), width="stretch", key="batch_freq")
+                tooltip=[alt.Tooltip("flag:N", title=t("col_flag", ui)),
+                         alt.Tooltip("flag_id:N", title=t("col_id", ui)),
+                         alt.Tooltip("rows:Q", title=t("col_count", ui))]),
+                width="stretch", key="batch_freq")
 
     review(results, table, column, id_column, name)
     downloads(results, column, id_column, name)
