@@ -38,6 +38,8 @@ _BIG = re.compile(rf"(?P<num>{_BIG_NUMBER})")
 # Chat slang "1w" / "3.5W" for 万, only next to Chinese text ("投1w返3w", "月入5w").
 _W_SLANG = re.compile(r"(?<![A-Za-z\d.])(?P<num>\d{1,4}(?:\.\d{1,2})?)[wW](?![A-Za-z])")
 _HAN_NEAR = re.compile(r"[\u4e00-\u9fff]")
+# A character that _PERCENT, _TENTHS, _QUANTITY or _BIG needs before it can rewrite anything.
+_NUMERAL_CHAR = re.compile(f"[{_CN}万亿]")
 
 
 def parse_chinese_number(token: str) -> float | None:
@@ -144,6 +146,13 @@ def numeral_edits(text: str) -> list[Edit]:
         Sorted, non-overlapping ``(start, end, replacement)`` edits.
     """
     edits: list[Edit] = []
+    if _NUMERAL_CHAR.search(text) is None:  # every pattern but the 'w' slang needs one
+        if _HAN_NEAR.search(text) is None:
+            return edits
+        return _drop_overlaps([_edit(text, match, _format(float(match["num"]) * 10_000))
+                               for match in _W_SLANG.finditer(text)
+                               if _HAN_NEAR.search(text, max(0, match.start() - 3),
+                                                   min(len(text), match.end() + 3))])
     for match in _PERCENT.finditer(text):
         value = parse_chinese_number(match["num"])
         if value is not None:

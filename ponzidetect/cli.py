@@ -49,7 +49,7 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from .audit import audit_flags, audit_markdown
+    from .audit import audit_flags, audit_markdown, audit_rules, rules_markdown
     from .dataset import load_labelled
 
     sections = []
@@ -59,6 +59,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
         positives = sum(data.labels)
         sections.append(audit_markdown(Path(path).name, rows, positives,
                                        len(data.labels) - positives))
+        if args.rules:
+            sections.append(rules_markdown(Path(path).name, audit_rules(data.texts, data.labels),
+                                           positives, len(data.labels) - positives))
     command = "ponzidetect audit " + " ".join(shlex.quote(p) for p in args.data)
     text = f"Command: `{command}`\n\n" + "\n".join(sections)
     if args.markdown:
@@ -244,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="per-flag coverage, precision and lift on labelled data")
     audit.add_argument("data", nargs="+", help="labelled .jsonl/.csv files or folders")
     audit.add_argument("--markdown", help="write the tables here")
+    audit.add_argument("--rules", action="store_true",
+                       help="add a per-rule table: which pattern or alternative fires on negatives")
     audit.set_defaults(func=cmd_audit)
 
     catalogue = sub.add_parser("catalogue", help="list the red-flag catalogue")

@@ -3,6 +3,14 @@
 Stateless hashing (no vocabulary to store), so the fitted state is two numpy vectors (idf and
 coefficients) saved with ``numpy.save`` and loaded with ``allow_pickle=False``. In training its
 score enters LightGBM out-of-fold, so the booster never sees a score fitted on the same row.
+
+:func:`hashed_counts` is scikit-learn's ``HashingVectorizer(analyzer="char_wb",
+ngram_range=(2, 4), n_features=2**19, alternate_sign=False, norm=None, lowercase=False)``
+computed with numpy over code points instead of a Python loop over n-grams: the same words
+(``str.split``), padded with one space each side, the same n-grams inside each padded word,
+the same MurmurHash3 (x86, 32-bit, seed 0) of each n-gram's UTF-8 bytes and the same
+``abs(hash) % n_features`` column; ``tests/test_text_channel.py`` checks that the sparse
+matrices are identical.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from sklearn.preprocessing import normalize
 
 N_FEATURES = 2**19
 NGRAMS = (2, 4)
+NGRAMS_RANGE = range(NGRAMS[0], NGRAMS[1] + 1)
 MAX_CHARS = 20_000
 C = 4.0
 IDF_FILE = "text_idf.npy"
@@ -28,9 +37,101 @@ _VECTORIZER = HashingVectorizer(analyzer="char_wb", ngram_range=NGRAMS, n_featur
                                 alternate_sign=False, norm=None, lowercase=False)
 
 
+CHUNK_CHARS = 250_000  # characters hashed per numpy pass (bounds the temporary arrays)
+_C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
+_MASKS = np.array([0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF], dtype=np.uint32)  # by valid bytes
+
+
 def hashed_counts(folded_texts: Sequence[str]) -> sparse.csr_matrix:
-    """Hashed character n-gram counts of normalised, case-folded texts (first 20,000 chars)."""
+    """Hashed character n-gram counts of normalised, case-folded texts (first 20,000 chars).
+
+    Identical to the ``HashingVectorizer`` described in the module docstring
+    (:func:`hashed_counts_reference`), computed with numpy.
+    """
+    texts = [text[:MAX_CHARS] for text in folded_texts]
+    padded = [" " + "  ".join(words) + " " if (words := text.split()) else "" for text in texts]
+    pieces: list[sparse.csr_matrix] = []
+    start = 0
+    while start < len(padded) or not pieces:
+        stop, chars = start, 0
+        while stop < len(padded) and (stop == start or chars + len(padded[stop]) <= CHUNK_CHARS):
+            chars += len(padded[stop])
+            stop += 1
+        try:
+            pieces.append(_hash_padded(padded[start:stop]))
+        except UnicodeEncodeError:  # lone surrogates: let scikit-learn raise its own error
+            return hashed_counts_reference(folded_texts)
+        start = stop
+        if start >= len(padded):
+            break
+    return pieces[0] if len(pieces) == 1 else sparse.vstack(pieces, format="csr")
+
+
+def hashed_counts_reference(folded_texts: Sequence[str]) -> sparse.csr_matrix:
+    """The same counts from scikit-learn's ``HashingVectorizer`` (the reference, slower)."""
     return _VECTORIZER.transform([text[:MAX_CHARS] for text in folded_texts]).tocsr()
+
+
+def _rotl(value: np.ndarray, bits: int) -> np.ndarray:
+    return (value << np.uint32(bits)) | (value >> np.uint32(32 - bits))
+
+
+def _murmur3(packed: np.ndarray, first: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """MurmurHash3_x86_32 (seed 0) of the byte strings ``data[first:first + lengths]``.
+
+    ``packed[i]`` is the little-endian 32-bit word of bytes ``i .. i + 3`` of ``data``.
+    """
+    blocks = lengths >> 2
+    h = np.zeros(len(lengths), dtype=np.uint32)
+    for index in range(int(blocks.max(initial=0))):
+        k1 = _rotl(packed[first + 4 * index] * _C1, 15) * _C2
+        mixed = _rotl(h ^ k1, 13) * np.uint32(5) + np.uint32(0xE6546B64)
+        h = np.where(blocks > index, mixed, h)
+    tail = packed[first + 4 * blocks] & _MASKS[lengths & 3]
+    h ^= _rotl(tail * _C1, 15) * _C2  # zero when there is no tail: no change
+    h ^= lengths.astype(np.uint32)
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h
+
+
+def _hash_padded(padded: list[str]) -> sparse.csr_matrix:
+    """Counts of the char_wb 2-4-grams of space-padded, space-joined words, one row per text."""
+    rows = len(padded)
+    stream = "".join(padded)
+    if not stream:
+        return sparse.csr_matrix((rows, N_FEATURES), dtype=np.float64)
+    codes = np.frombuffer(stream.encode("utf-32-le"), dtype=np.uint32)
+    data = np.frombuffer(stream.encode("utf-8") + bytes(19), dtype=np.uint8).astype(np.uint32)
+    width = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+    byte_at = np.concatenate(([0], np.cumsum(width)))
+    # every position belongs to one padded word " w ": starts are a space before a non-space
+    space = codes == 32
+    begin = space & ~np.concatenate((space[1:], [True]))
+    word_of = np.cumsum(begin) - 1
+    word_end = np.concatenate((np.flatnonzero(begin)[1:], [len(codes)]))[word_of]
+    row_of = np.repeat(np.arange(rows), [len(text) for text in padded])
+    packed = data[:-3] | (data[1:-2] << 8) | (data[2:-1] << 16) | (data[3:] << 24)
+    positions = np.arange(len(codes))
+    columns, owners = [], []
+    for n in NGRAMS_RANGE:
+        starts = positions[word_end - positions >= n]
+        first = byte_at[starts]
+        lengths = byte_at[starts + n] - first
+        signed = _murmur3(packed, first, lengths).view(np.int32).astype(np.int64)
+        column = np.abs(signed) % N_FEATURES
+        column[signed == -(2**31)] = (2**31 - 1 - (N_FEATURES - 1)) % N_FEATURES
+        columns.append(column)
+        owners.append(row_of[starts])
+    column = np.concatenate(columns).astype(np.int32)
+    owner = np.concatenate(owners)
+    counts = sparse.coo_matrix((np.ones(len(column)), (owner, column)),
+                               shape=(rows, N_FEATURES)).tocsr()
+    counts.sum_duplicates()
+    return counts
 
 
 def tfidf_rows(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from ..catalogue import FlagSpec
 from ..document import Document
+from ..scanner import Scan, compile_rule
 from . import Candidate, extractor, to_number
 
 PERIODS_PER_YEAR = {"hour": 24 * 365, "day": 365, "week": 52, "month": 12, "year": 1}
@@ -27,57 +28,66 @@ _ZH_PERIOD = [
     ("时", "hour"), ("日", "day"), ("天", "day"), ("周", "week"), ("月", "month"), ("年", "year"),
 ]
 
-EN_RATE_AFTER = re.compile(
+EN_RATE_AFTER = compile_rule(
     _NUM + r"\s{0,2}%\s{0,3}(?:(?:per|a|an|each|every|/)\s{0,3})?"
     r"(?P<period>daily|hourly|weekly|monthly|annually|yearly|annual|day|hour|week|month|year"
     r"|24h|p\.a\.|pa|apy|apr)\b",
     re.IGNORECASE,
+    name="return_rate.en_rate_after", code=True,
 )
-EN_RATE_BEFORE = re.compile(
+EN_RATE_BEFORE = compile_rule(
     r"\b(?P<period>daily|hourly|weekly|monthly|apy|apr)\b\s{0,3}"
     r"(?:[a-z]{2,12}\s{0,3}){0,2}(?:of\s{1,3}|up\s{1,3}to\s{1,3}|:\s{0,3}|=\s{0,3}|~\s{0,2})?" + _NUM
     + r"\s{0,2}%",
     re.IGNORECASE,
+    name="return_rate.en_rate_before", code=True,
 )
-EN_MULTIPLY = re.compile(
+EN_MULTIPLY = compile_rule(
     r"\b(?P<verb>double|triple|quadruple|2x|3x|x2|x3)\b\s{0,3}(?:[a-z]{2,12}\s{1,3}){0,3}"
     r"(?:in|within|after)\s{1,3}(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?)",
     re.IGNORECASE,
+    name="return_rate.en_multiply", code=True,
 )
-EN_TOTAL_IN = re.compile(
+EN_TOTAL_IN = compile_rule(
     _NUM + r"\s{0,2}%\s{0,3}(?:[a-z]{2,12}\s{1,3}){0,2}"
     r"(?:returns?|profits?|roi|interest|yield|gains?|earnings?|income|payout|back)\s{1,3}"
     r"(?:[a-z]{2,12}\s{1,3}){0,1}(?:in|within|after)\s{1,3}"
     r"(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?)",
     re.IGNORECASE,
+    name="return_rate.en_total_in", code=True,
 )
-EN_AFTER_THEN_RATE = re.compile(
+EN_AFTER_THEN_RATE = compile_rule(
     r"\b(?:after|in|within)\s{1,2}(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?)[\s,;:.)(-]{1,4}"
     r"(?:(?:and|then)\s{1,2})?(?:you\s{1,2})?(?:(?:can|will|'ll)\s{1,2})?(?:receive|get|earn|collect|take\s{1,2}home)\s{1,2}"
     r"(?:(?:up\s{1,2}to|a|an|guaranteed|fixed|at\s{1,2}least)\s{1,2}){0,2}" + _NUM
     + r"\s{0,2}%\s{0,2}(?:[a-z]{2,12}\s{1,2}){0,1}(?:interest|profits?|returns?|roi|payouts?)\b",
     re.IGNORECASE,
+    name="return_rate.en_after_then_rate", code=True,
 )
-ZH_RATE_BEFORE = re.compile(
+ZH_RATE_BEFORE = compile_rule(
     r"(?P<period>日息|日化|日利率?|日收益率?|日返|每日收益|每天收益|每日|每天|天天|日赚|每小时|时息|"
     r"周息|周化|每周|月息|月化|月利率?|月收益率?|每月|月返|年息|年化收益率?|年化回报率?|年化|年收益率?|年利率)"
-    r"\s{0,3}(?:[\u4e00-\u9fff]{1,4}\s{0,2})?(?:[:：约为达高到至]{0,3})\s{0,2}" + _NUM + r"\s{0,2}%"
+    r"\s{0,3}(?:[\u4e00-\u9fff]{1,4}\s{0,2})?(?:[:：约为达高到至]{0,3})\s{0,2}" + _NUM + r"\s{0,2}%",
+    name="return_rate.zh_rate_before", code=True,
 )
-ZH_RATE_AFTER = re.compile(
-    _NUM + r"\s{0,2}%\s{0,2}(?:的)?\s{0,2}(?P<period>日息|日收益|日利润|月息|月收益|年化|年收益|周收益)"
+ZH_RATE_AFTER = compile_rule(
+    _NUM + r"\s{0,2}%\s{0,2}(?:的)?\s{0,2}(?P<period>日息|日收益|日利润|月息|月收益|年化|年收益|周收益)",
+    name="return_rate.zh_rate_after", code=True,
 )
-ZH_MULTIPLY = re.compile(
+ZH_MULTIPLY = compile_rule(
     r"(?P<n>\d{1,4})\s{0,2}(?P<unit>个月|天|日|周|月|年)\s{0,3}(?:内|之内|左右)?\s{0,3}"
     r"(?:就|即可|可以|可|能|便)?\s{0,2}(?:本金|资金|投资|收益|资产|财富|存款|钱)?\s{0,2}"
-    r"(?:就|即可|可以|可|能|便|直接)?\s{0,2}(?:翻倍|翻番|翻(?P<mult>\d{1,3})倍|回本)"
+    r"(?:就|即可|可以|可|能|便|直接)?\s{0,2}(?:翻倍|翻番|翻(?P<mult>\d{1,3})倍|回本)",
+    name="return_rate.zh_multiply", code=True,
 )
 
-EN_EXAMPLE = re.compile(
+EN_EXAMPLE = compile_rule(
     r"\binvest\w{0,3}\s{1,3}(?P<base>\d{1,7}(?:\.\d{1,4})?)\s{0,2}[a-z]{0,6}[\s.,]{1,4}"
     r"(?:\w{1,12}\s{1,3}){0,4}(?:withdraw|earn|receive|get|collect|claim)\w{0,3}\s{1,3}"
     r"(?P<part>\d{1,7}(?:\.\d{1,4})?)\s{0,2}[a-z]{0,6}\s{1,3}(?:every|each|per|a)\s{1,3}"
     r"(?P<unit>day|week|month)",
     re.IGNORECASE,
+    name="return_rate.en_example", code=True,
 )
 
 _ZH_UNIT = {"天": "day", "日": "day", "周": "week", "月": "month", "个月": "month", "年": "year"}
@@ -131,13 +141,14 @@ def _totals_over_periods(match_iter: Iterator[re.Match[str]], rule: str,
                 yield found
 
 
-@extractor("return_rate")
-def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
+@extractor("return_rate", rules=(EN_RATE_AFTER, EN_RATE_BEFORE, EN_MULTIPLY, EN_TOTAL_IN,
+                                 EN_AFTER_THEN_RATE, EN_EXAMPLE, ZH_RATE_BEFORE, ZH_RATE_AFTER,
+                                 ZH_MULTIPLY))
+def extract_return_rates(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[Candidate]:
     """Yield stated periodic returns at or above the flag's annual floor."""
-    text = doc.folded
     if doc.has_latin:
         for rule, pattern in (("rate_after", EN_RATE_AFTER), ("rate_before", EN_RATE_BEFORE)):
-            for match in pattern.finditer(text):
+            for match in scan.finditer(pattern):
                 rate = to_number(match["num"].replace(",", "."))
                 period = _EN_PERIOD[match["period"].lower()]
                 if rate is not None:
@@ -145,7 +156,7 @@ def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
                                        f"{rate:g}% per {period}")
                     if found:
                         yield found
-        for match in EN_MULTIPLY.finditer(text):
+        for match in scan.finditer(EN_MULTIPLY):
             multiple = _MULTIPLIER[match["verb"].lower()]
             days_total = int(match["n"])
             period = _EN_UNIT[match["unit"].lower()]
@@ -156,8 +167,8 @@ def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
                 if found:
                     yield found
         for rule, pattern in (("total_in", EN_TOTAL_IN), ("after_then_rate", EN_AFTER_THEN_RATE)):
-            yield from _totals_over_periods(match_iter=pattern.finditer(text), rule=rule, spec=spec)
-        for match in EN_EXAMPLE.finditer(text):
+            yield from _totals_over_periods(match_iter=scan.finditer(pattern), rule=rule, spec=spec)
+        for match in scan.finditer(EN_EXAMPLE):
             base, part = to_number(match["base"]), to_number(match["part"])
             if base and part and part < base:
                 rate = part / base * 100
@@ -167,7 +178,7 @@ def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
                     yield found
     if doc.has_han:
         for rule, pattern in (("rate_before", ZH_RATE_BEFORE), ("rate_after", ZH_RATE_AFTER)):
-            for match in pattern.finditer(text):
+            for match in scan.finditer(pattern):
                 rate = to_number(match["num"].replace(",", "."))
                 period = _zh_period(match["period"])
                 if rate is not None:
@@ -175,7 +186,7 @@ def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
                                        f"{rate:g}% per {period}")
                     if found:
                         yield found
-        for match in ZH_MULTIPLY.finditer(text):
+        for match in scan.finditer(ZH_MULTIPLY):
             count = int(match["n"])
             period = _ZH_UNIT[match["unit"]]
             multiple = int(match["mult"]) if match["mult"] else 2
