@@ -82,6 +82,9 @@ class RowOutcome:
         ``""`` when scored, else why not.
     explanation : dict or None
         JSON-safe full assessment (only written with an explain file).
+    extra : tuple of (str, object)
+        More values by column name (``text_kind``, ``language``, ``evidence``,
+        ``model_version``), written after the four standard columns.
     """
 
     score: float | None
@@ -89,6 +92,7 @@ class RowOutcome:
     flags: tuple[str, ...] = ()
     error: str = ""
     explanation: dict[str, Any] | None = None
+    extra: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
     def failed(cls, error: str) -> RowOutcome:
@@ -321,6 +325,10 @@ def score_table(
     explain_path: str | Path | None = None,
     progress: bool | None = None,
     max_chars: int = MAX_CHARS,
+    extra_columns: Sequence[str] = (),
+    id_column: str | None = None,
+    row_columns: Callable[[int, pd.DataFrame], dict[str, Sequence[Any]]] | None = None,
+    total_rows: int | None = None,
 ) -> BatchSummary:
     """Score every row of a table file and write the table with score columns added.
 
@@ -356,6 +364,16 @@ def score_table(
         Show a tqdm bar on stderr counting rows (the CLI passes ``sys.stderr.isatty()``).
     max_chars : int
         Longer texts get an error instead of a score.
+    extra_columns : sequence of str
+        Names of the outcomes' ``extra`` values to write, in order, after the four standard
+        columns (``ponzidetect_<name>`` when the input has that name already).
+    id_column : str, optional
+        A column of the input whose value keys each ``explain_path`` line (``"id"``).
+    row_columns : callable, optional
+        ``row_columns(first_row, frame)`` returns more columns for a chunk (e.g. the scheme
+        clusters computed before scoring), written last.
+    total_rows : int, optional
+        The number of rows for the progress bar when the format cannot say cheaply.
 
     Returns
     -------
@@ -386,10 +404,15 @@ def score_table(
                 raise TabularError(missing_column_message(text_column, columns, source.name))
             frames = itertools.chain([first], chunks)
         names = result_column_names(columns)
+        if id_column is not None and id_column not in columns:
+            raise TabularError(missing_column_message(id_column, columns, source.name))
+        extras = _extra_names(extra_columns, [*columns, *names])
+        row_names: list[str] = []
         writer = stack.enter_context(TableWriter(target, out_fmt))
         explain_out = (stack.enter_context(atomic_write(explain, encoding="utf-8", newline="\n"))
                        if explain is not None else None)
-        bar = stack.enter_context(tqdm(total=row_count_hint(source, in_fmt), unit=" rows",
+        bar = stack.enter_context(tqdm(total=row_count_hint(source, in_fmt) or total_rows,
+                                       unit=" rows",
                                        file=sys.stderr, disable=not progress,
                                        desc=source.name, dynamic_ncols=True))
         stream = stack.enter_context(contextlib.closing(_outcome_stream(
@@ -397,12 +420,28 @@ def score_table(
             keep_explanations=explain is not None)))
         for frame, outcomes in stream:
             outcomes = _with_parse_errors(frame, outcomes)
-            writer.write(_with_results(frame, outcomes, names))
+            scored = _with_results(frame, outcomes, names)
+            if extras:
+                scored = scored.assign(**{column: [dict(o.extra).get(name, "") for o in outcomes]
+                                          for name, column in extras.items()})
+            if row_columns is not None:
+                more = row_columns(tally.rows, frame)
+                row_names.extend(name for name in more if name not in row_names)
+                scored = scored.assign(**more)
+            writer.write(scored)
             if explain_out is not None:
-                _write_explanations(explain_out, tally.rows, outcomes)
+                ids = frame[id_column].tolist() if id_column is not None else None
+                _write_explanations(explain_out, tally.rows, outcomes, ids)
             tally.add(outcomes)
             bar.update(len(frame))
-    return tally.summary(time.perf_counter() - started, target, explain, names)
+    added = (*names, *extras.values(), *row_names)
+    return tally.summary(time.perf_counter() - started, target, explain, added)
+
+
+def _extra_names(wanted: Sequence[str], taken: Sequence[str]) -> dict[str, str]:
+    from .columns import unique_names
+
+    return unique_names(wanted, taken)
 
 
 def _check_arguments(source: Path, target: Path, explain: Path | None, *, chunk_rows: int,
@@ -442,10 +481,14 @@ def _with_results(frame: pd.DataFrame, outcomes: list[RowOutcome],
     return frame.assign(**added)
 
 
-def _write_explanations(handle: IO[str], first_row: int, outcomes: list[RowOutcome]) -> None:
+def _write_explanations(handle: IO[str], first_row: int, outcomes: list[RowOutcome],
+                        ids: list[Any] | None = None) -> None:
     lines = []
-    for row, outcome in enumerate(outcomes, start=first_row):
-        record: dict[str, Any] = {"row": row}
+    for offset, outcome in enumerate(outcomes):
+        record: dict[str, Any] = {"row": first_row + offset}
+        if ids is not None:
+            key = ids[offset]
+            record = {"id": key.item() if isinstance(key, np.generic) else key, **record}
         if outcome.error:
             record["error"] = outcome.error
         elif outcome.explanation is not None:

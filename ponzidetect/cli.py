@@ -1,4 +1,4 @@
-"""Command line: ``ponzidetect flags|score|train|evaluate|audit|catalogue|app``."""
+"""Command line: ``ponzidetect check|report|flags|score|train|evaluate|audit|catalogue|app``."""
 
 from __future__ import annotations
 
@@ -12,15 +12,9 @@ from . import __version__
 
 
 def _read_input(source: str, encoding: str | None) -> str:
-    from .textio import document_text
+    from .cli_case import read_source
 
-    if source == "-":
-        data = sys.stdin.buffer.read()
-        return document_text("stdin.txt", data, encoding)
-    path = Path(source)
-    if not path.is_file():
-        raise SystemExit(f"ponzidetect: {source}: no such file")
-    return document_text(path.name, path.read_bytes(), encoding)
+    return read_source(source, encoding, "flags").text
 
 
 def cmd_flags(args: argparse.Namespace) -> int:
@@ -148,28 +142,35 @@ def cmd_score(args: argparse.Namespace) -> int:
     from functools import partial
 
     from .batch import score_table
+    from .cli_score import choose_columns, cluster_columns, count_rows
+    from .columns import ASSESSMENT_COLUMNS
     from .scoring import make_scorer
 
+    if not Path(args.input).is_file():
+        raise SystemExit(f"ponzidetect score: {args.input!r}: no such file; give a table "
+                         "(CSV/TSV/JSONL/Parquet/XLSX); to check one text use `ponzidetect "
+                         "check \"TEXT\"`")
+    text_column, id_column = choose_columns(args.input, args.text_column, args.id_column,
+                                            encoding=args.encoding)
+    progress = sys.stderr.isatty()
+    clusters = (None if args.no_clusters else
+                cluster_columns(args.input, text_column, encoding=args.encoding))
     factory = partial(make_scorer, args.model, args.explain is not None)
     summary = score_table(
-        args.input, args.output, text_column=args.text_column, scorer_factory=factory,
-        encoding=args.encoding, workers=args.workers,
-        explain_path=args.explain, progress=sys.stderr.isatty(),
+        args.input, args.output, text_column=text_column, scorer_factory=factory,
+        encoding=args.encoding, workers=args.workers, chunk_rows=args.chunk_rows,
+        explain_path=args.explain, progress=progress, extra_columns=ASSESSMENT_COLUMNS,
+        id_column=id_column, row_columns=clusters,
+        total_rows=count_rows(args.input) if progress else None,
     )
     print(summary.to_text(), file=sys.stderr)
     return 0
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    import subprocess
+    from .app_launcher import run_app
 
-    script = Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py"
-    if not script.is_file():
-        raise SystemExit(f"ponzidetect app: {script} not found (run from a source checkout)")
-    command = [sys.executable, "-m", "streamlit", "run", str(script),
-               "--server.port", str(args.port), "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]
-    return subprocess.call(command)
+    return run_app(args.host, args.port)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -177,31 +178,51 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ponzidetect", description=__doc__)
     parser.add_argument("--version", action="version", version=f"ponzidetect {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    from .cli_case import add_case_commands
 
-    flags = sub.add_parser("flags", help="show the red flags a text raises, with evidence")
-    flags.add_argument("file", nargs="?", default="-", help="text/HTML/PDF/DOCX file, or - for stdin")
+    add_case_commands(sub)
+
+    flags = sub.add_parser("flags", help="show the red flags a text raises, with evidence "
+                                         "(no model, no score)")
+    flags.add_argument("file", nargs="?", default="-",
+                       help="text/HTML/PDF/DOCX file, or - for stdin (default)")
     flags.add_argument("--json", action="store_true", help="JSON output")
-    flags.add_argument("--encoding", help="force the text encoding")
+    flags.add_argument("--encoding", help="force the text encoding (detected when omitted)")
     flags.set_defaults(func=cmd_flags)
 
     score = sub.add_parser("score", help="score a table (CSV/TSV/JSONL/Parquet/XLSX)")
-    score.add_argument("input")
-    score.add_argument("-o", "--output", required=True)
-    score.add_argument("--text-column", default="text")
+    score.add_argument("input", help="the table to score, one text per row")
+    score.add_argument("-o", "--output", required=True,
+                       help="where to write the scored table (format from the extension)")
+    score.add_argument("--text-column",
+                       help="column holding the texts (guessed and printed when omitted)")
+    score.add_argument("--id-column",
+                       help="column of row ids that keys --explain lines (guessed when a column "
+                            "is obviously one; '' for none)")
     score.add_argument("--encoding", help="input encoding (detected when omitted)")
     score.add_argument("--workers", type=int, default=2, help="processes (default 2)")
-    score.add_argument("--explain", help="write full assessments as JSONL here")
+    score.add_argument("--chunk-rows", type=int, default=500,
+                       help="rows scored per batch, also how often the progress bar moves "
+                            "(default 500)")
+    score.add_argument("--explain", help="also write each row's full assessment as JSONL here")
+    score.add_argument("--no-clusters", action="store_true",
+                       help="skip grouping near-duplicate texts (the cluster and cluster_size "
+                            "columns; one extra read of the input)")
     score.add_argument("--model", help="model directory (default: shipped model)")
     score.set_defaults(func=cmd_score)
 
     train = sub.add_parser("train", help="train a model on labelled JSONL/CSV (text,label[,group])")
-    train.add_argument("data", nargs="+")
+    train.add_argument("data", nargs="+",
+                       help="labelled .jsonl/.csv files or folders (text, label 0/1; optional "
+                            "id, group, lang, genre, kind, source)")
     train.add_argument("--out", required=True, help="model directory to write")
-    train.add_argument("--seed", type=int, default=20181)
+    train.add_argument("--seed", type=int, default=20181,
+                       help="seed of folds and boosting, recorded in the model (default 20181)")
     train.set_defaults(func=cmd_train)
 
     evaluate = sub.add_parser("evaluate", help="metrics of model and baselines per slice")
-    evaluate.add_argument("data", nargs="+")
+    evaluate.add_argument("data", nargs="+", help="labelled .jsonl/.csv files or folders to "
+                                                  "evaluate on")
     evaluate.add_argument("--model", help="model directory (default: shipped model)")
     evaluate.add_argument("--train", nargs="+", help="training data for the baselines")
     evaluate.add_argument("--by-source", action="store_true",
@@ -212,7 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="with --by-source: evaluate only this source (repeatable)")
     evaluate.add_argument("--cv", action="store_true",
                           help="grouped cross-validation over DATA instead of a hold-out")
-    evaluate.add_argument("--seed", type=int, default=20181)
+    evaluate.add_argument("--seed", type=int, default=20181,
+                          help="seed of the folds (default 20181)")
     evaluate.add_argument("--json", help="write the JSON report here")
     evaluate.add_argument("--markdown", help="write the Markdown report here")
     evaluate.add_argument("--predictions",
@@ -223,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(func=cmd_evaluate)
 
     audit = sub.add_parser("audit", help="per-flag coverage, precision and lift on labelled data")
-    audit.add_argument("data", nargs="+")
+    audit.add_argument("data", nargs="+", help="labelled .jsonl/.csv files or folders")
     audit.add_argument("--markdown", help="write the tables here")
     audit.add_argument("--rules", action="store_true",
                        help="add a per-rule table: which pattern or alternative fires on negatives")
@@ -232,8 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue = sub.add_parser("catalogue", help="list the red-flag catalogue")
     catalogue.set_defaults(func=cmd_catalogue)
 
-    app = sub.add_parser("app", help="start the Streamlit triage app")
-    app.add_argument("--port", type=int, default=8501)
+    app = sub.add_parser("app", help="start the Streamlit triage app (on 127.0.0.1)")
+    app.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    app.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 "
+                          "shares the app and the texts you score with your network)")
     app.set_defaults(func=cmd_app)
     return parser
 
