@@ -44,6 +44,8 @@ def parse_variant(spec: str) -> tuple[str, TrainConfig]:
             parsed = value.lower() in ("1", "true", "yes")
         elif isinstance(current, int):
             parsed = int(value)
+        elif isinstance(current, str):
+            parsed = value
         else:
             parsed = float(value)
         config = replace(config, **{key: parsed})

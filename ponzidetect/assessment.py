@@ -14,6 +14,9 @@ DISCLAIMER_ZH = "自动化初筛辅助，不是定性结论。"
 BAND_ZH = {"low": "低", "medium": "中", "high": "高"}
 NO_EVIDENCE_EN = "wording resembles schemes, no catalogued red flag"
 NO_EVIDENCE_ZH = "措辞与资金盘相似，但未发现目录中的风险信号"
+NO_OFFER_EN = ("red flags found, but none states the offer itself (returns on a deposit, recruiting "
+               "pay, payouts from newcomers, a set price)")
+NO_OFFER_ZH = "发现风险信号，但没有一项描述投资回报、拉人返利、以新还旧或固定价格等核心机制"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,10 @@ class Assessment:
     wording : WordingExplanation or None
         The n-grams behind ``text_contribution``, with spans (None when not explained).
     gated : bool
-        True when no red flag fired and the probability was capped below the high band.
+        True when the evidence gate lowered the probability (kept it below the high band).
+    gate_open : bool
+        Whether the text's evidence lets it reach the high band at all: at least one red flag
+        that states the offer (returns, recruiting pay, payouts from newcomers, a set price).
     """
 
     probability: float
@@ -114,6 +120,7 @@ class Assessment:
     flags: tuple[FlagContribution, ...]
     wording: WordingExplanation | None = None
     gated: bool = False
+    gate_open: bool = True
 
     @property
     def fired(self) -> tuple[FlagContribution, ...]:
@@ -133,10 +140,16 @@ class Assessment:
 
     @property
     def evidence_note(self) -> str:
-        """Empty, or the reason a score has no catalogued evidence behind it."""
-        if not self.red_flags and self.risk != "low":
-            return NO_EVIDENCE_EN
-        return ""
+        """Empty, or why a score that is not low cannot reach the high band."""
+        return self.evidence_note_in("en")
+
+    def evidence_note_in(self, lang: str = "en") -> str:
+        """:attr:`evidence_note` in English (``en``) or Chinese (``zh``)."""
+        if self.gate_open or self.risk == "low":
+            return ""
+        if self.red_flags:
+            return NO_OFFER_ZH if lang == "zh" else NO_OFFER_EN
+        return NO_EVIDENCE_ZH if lang == "zh" else NO_EVIDENCE_EN
 
     def to_dict(self) -> dict[str, Any]:
         """A new JSON-safe dict of the whole assessment."""
@@ -149,7 +162,8 @@ class Assessment:
             "base_value": round(self.base_value, 6), "raw_score": round(self.raw_score, 6),
             "other_contribution": round(self.other_contribution, 6),
             "text_contribution": round(self.text_contribution, 6),
-            "gated": self.gated, "evidence_note": self.evidence_note,
+            "gated": self.gated, "gate_open": self.gate_open,
+            "evidence_note": self.evidence_note,
             "flags": [flag.to_dict() for flag in self.flags],
             "wording": self.wording.to_dict() if self.wording is not None else None,
             "disclaimer": DISCLAIMER_EN,
@@ -169,10 +183,10 @@ class Assessment:
         kind_en, kind_zh = KIND_NAMES.get(self.text_kind, (self.text_kind, self.text_kind))
         if lang == "zh":
             names = "、".join(f.name_zh for f in top) or (
-                NO_EVIDENCE_ZH if self.risk != "low" else "无明显风险信号")
+                self.evidence_note_in("zh") or "无明显风险信号")
             return (f"{BAND_ZH[self.risk]}风险（{self.probability:.0%}）。主要信号：{names}。"
                     f"文本类型：{kind_zh}。{DISCLAIMER_ZH}")
         names = ", ".join(f.name_en.lower() for f in top) or (
-            NO_EVIDENCE_EN if self.risk != "low" else "no clear red flags")
+            self.evidence_note_in("en") or "no clear red flags")
         return (f"{self.risk.capitalize()} risk ({self.probability:.0%}). Main signals: {names}. "
                 f"Reads as: {kind_en}. {DISCLAIMER_EN}")

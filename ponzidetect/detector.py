@@ -13,7 +13,7 @@ import numpy as np
 from .assessment import BAND_ZH, Assessment, FlagContribution
 from .document import Document
 from .engine import FlagReport
-from .features import analyse_texts, fired_red_flags
+from .features import analyse_texts
 from .model import RiskModel, load_model
 from .text_channel import hashed_counts
 from .text_kind import KINDS
@@ -121,7 +121,7 @@ class Detector:
         flags = model.layout.matrix(docs, reports)
         counts = hashed_counts([doc.folded for doc in docs])
         wording_scores = model.wording_scores(counts)
-        has_red_flag = fired_red_flags(flags, model.layout)
+        opened = model.gate_mask(flags)
         kinds = (model.kind_model.probabilities(counts) if model.kind_model is not None else None)
         if explain:
             contributions = model.contributions(flags)
@@ -130,17 +130,17 @@ class Detector:
             contributions = None
             raw = model.combiner.logit(
                 model.booster.predict(flags, raw_score=True, num_threads=1), wording_scores)
-        probabilities = model.thresholds.gate(1.0 / (1.0 + np.exp(-raw)), has_red_flag)
+        probabilities = model.thresholds.gate(1.0 / (1.0 + np.exp(-raw)), opened)
         return [
             self._assessment(doc, report, float(raw[i]), float(probabilities[i]),
-                             float(wording_scores[i]), bool(has_red_flag[i]),
+                             float(wording_scores[i]), bool(opened[i]),
                              None if contributions is None else contributions[i],
                              None if kinds is None else kinds[i])
             for i, (doc, report) in enumerate(zip(docs, reports, strict=True))
         ]
 
     def _assessment(self, doc: Document, report: FlagReport, raw: float, probability: float,
-                    wording_score: float, has_red_flag: bool, contributions: np.ndarray | None,
+                    wording_score: float, gate_open: bool, contributions: np.ndarray | None,
                     kind_probs: np.ndarray | None) -> Assessment:
         model = self.model
         layout = model.layout
@@ -185,7 +185,8 @@ class Detector:
             text_contribution=wording_contribution,
             flags=tuple(flags),
             wording=wording,
-            gated=not has_red_flag and probability < 1.0 / (1.0 + np.exp(-raw)) - 1e-12,
+            gated=not gate_open and probability < 1.0 / (1.0 + np.exp(-raw)) - 1e-12,
+            gate_open=gate_open,
         )
 
     def band_meaning(self, band: str, lang: str = "en") -> str:

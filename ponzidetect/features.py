@@ -27,6 +27,18 @@ DOC_FEATURES = ("doc__lang_zh", "doc__lang_mixed", "doc__log_chars", "doc__n_red
                 "doc__n_families")
 COUNT_CAP = 20
 RISING_STATS = frozenset({"any", "count", "strength", "density"})
+OFFER_FLAGS = frozenset({
+    "high_periodic_returns", "guaranteed_returns", "fixed_payout_multiple", "cloud_mining_payout",
+    "yield_game", "bot_profit_promise", "multilevel_referral", "referrer_binding",
+    "recruiting_over_product", "payout_from_newcomers", "static_dynamic_income",
+    "fixed_token_price", "node_sale_dividends", "entry_package",
+})
+"""Red flags that state the offer itself (DOMAIN.md's positive: fixed or guaranteed returns on a
+deposit, pay for recruiting, payouts from later participants, an operator-set price, paying to
+join). The others (urgency, testimonials, authority and offshore claims, figureheads, tours, an
+opaque engine, rank ladders, withdrawal limits) support a case but do not make an offer: the
+``offer`` evidence gate needs one of these for the high band."""
+GATES = ("any", "offer")
 
 
 def _numeric(value: object) -> float:
@@ -149,7 +161,16 @@ def analyse_texts(texts: Sequence[str], registry: Registry) -> tuple[list[Docume
     return docs, [analyse(doc, registry) for doc in docs]
 
 
-def fired_red_flags(matrix: np.ndarray, layout: FeatureLayout) -> np.ndarray:
-    """Per row, whether at least one red flag fired (the evidence gate)."""
-    column = layout.names.index("doc__n_red_flags")
-    return matrix[:, column] > 0
+def gate_mask(matrix: np.ndarray, layout: FeatureLayout, gate: str = "offer") -> np.ndarray:
+    """Per row, whether the evidence lets the text reach the high band.
+
+    ``any``: at least one red flag fired; ``offer``: at least one of :data:`OFFER_FLAGS` fired
+    (flags of the registry that are not in the set never open the gate).
+    """
+    if gate not in GATES:
+        raise ValueError(f"gate must be one of {GATES}, not {gate!r}")
+    if gate == "any":
+        return matrix[:, layout.names.index("doc__n_red_flags")] > 0
+    columns = [layout.names.index(f"{flag}__any") for flag in layout.red_flag_ids
+               if flag in OFFER_FLAGS]
+    return matrix[:, columns].max(axis=1) > 0 if columns else np.zeros(len(matrix), dtype=bool)

@@ -15,10 +15,11 @@ Three pieces, each explainable:
    also the calibration. With ``deployment_prior`` the intercept is shifted so probabilities
    reflect that most texts an investigator sees are not schemes.
 
-The **evidence gate**: a text on which no red flag fired never reaches the high band; its
-probability is capped in the middle of the medium band. Bands are chosen on out-of-fold scores:
-high where precision reaches ``target_precision``, medium where recall reaches
-``medium_recall``.
+The **evidence gate**: a text on which no red flag that states the offer fired (``gate="offer"``,
+:data:`~ponzidetect.features.OFFER_FLAGS`; ``gate="any"``: no red flag at all) never reaches the
+high band; its probability is squeezed below the middle of the medium band. Bands are chosen
+on out-of-fold scores: high where precision reaches ``target_precision``, medium where recall
+reaches ``medium_recall``.
 
 A voice classifier (:mod:`ponzidetect.text_kind`) is trained alongside. A saved model is a
 directory with LightGBM's native text booster, ``.npy`` arrays, ``meta.json`` and a model card:
@@ -44,7 +45,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from .dataset import LabelledData
 from .engine import Registry, default_registry
-from .features import FeatureLayout, analyse_texts, fired_red_flags
+from .features import FeatureLayout, analyse_texts, gate_mask
 from .metrics import classification_report
 from .text_channel import TextChannel, hashed_counts
 from .text_kind import KindModel, cross_validated_accuracy, kind_labels
@@ -77,6 +78,7 @@ class TrainConfig:
     text_channel: bool = True
     wording_clip: float = 4.0
     wording_bound: float = 3.0
+    gate: str = "offer"
     deployment_prior: float | None = None
     text_kind: bool = True
 
@@ -102,11 +104,10 @@ class TrainConfig:
 
 @dataclass(frozen=True)
 class FeatureSet:
-    """Evidence features, hashed n-gram counts and red-flag gate of the same rows."""
+    """Evidence features and hashed n-gram counts of the same rows."""
 
     flags: np.ndarray
     counts: sparse.csr_matrix
-    gate: np.ndarray
 
     @classmethod
     def of(cls, texts: list[str], registry: Registry) -> FeatureSet:
@@ -114,11 +115,11 @@ class FeatureSet:
         layout = FeatureLayout(registry)
         docs, reports = analyse_texts(texts, registry)
         flags = layout.matrix(docs, reports)
-        return cls(flags, hashed_counts([doc.folded for doc in docs]), fired_red_flags(flags, layout))
+        return cls(flags, hashed_counts([doc.folded for doc in docs]))
 
     def subset(self, index: np.ndarray) -> FeatureSet:
         """The rows at ``index``."""
-        return FeatureSet(self.flags[index], self.counts[index], self.gate[index])
+        return FeatureSet(self.flags[index], self.counts[index])
 
     @classmethod
     def cached(cls, texts: list[str], registry: Registry) -> FeatureSet:
@@ -138,13 +139,13 @@ class FeatureSet:
             digest.update(hashlib.sha256(str(text).encode("utf-8", "surrogatepass")).digest())
         arrays = memory.cache(_feature_arrays, ignore=["texts"])(texts, digest.hexdigest(),
                                                                  _code_fingerprint())
-        return cls(arrays[0], sparse.csr_matrix(arrays[1:4], shape=arrays[4]), arrays[5])
+        return cls(arrays[0], sparse.csr_matrix(arrays[1:4], shape=arrays[4]))
 
 
 def _feature_arrays(texts: list[str], key: str, fingerprint: str) -> tuple[Any, ...]:
     features = FeatureSet.of(texts, default_registry())
     counts = features.counts
-    return (features.flags, counts.data, counts.indices, counts.indptr, counts.shape, features.gate)
+    return (features.flags, counts.data, counts.indices, counts.indptr, counts.shape)
 
 
 @cache
@@ -270,9 +271,19 @@ class RiskModel:
         booster_raw = self.booster.predict(features.flags, raw_score=True, num_threads=1)
         return self.combiner.logit(booster_raw, self.wording_scores(features.counts))
 
+    @property
+    def gate(self) -> str:
+        """Which evidence opens the high band (``offer`` or ``any``; see
+        :func:`~ponzidetect.features.gate_mask`)."""
+        return str(self.meta.get("config", {}).get("gate", "any"))
+
+    def gate_mask(self, flags: np.ndarray) -> np.ndarray:
+        """Per row of evidence features, whether the text may reach the high band."""
+        return gate_mask(flags, self.layout, self.gate)
+
     def probability(self, features: FeatureSet) -> np.ndarray:
         """Calibrated probability with the evidence gate applied."""
-        return self.thresholds.gate(_sigmoid(self.logit(features)), features.gate)
+        return self.thresholds.gate(_sigmoid(self.logit(features)), self.gate_mask(features.flags))
 
     def contributions(self, flags: np.ndarray) -> np.ndarray:
         """Per-feature log-odds contributions of the evidence (booster contributions scaled by
@@ -536,8 +547,9 @@ def train_model(data: LabelledData, config: TrainConfig | None = None, name: str
     combiner = fit_combiner(oof_booster, oof_wording, labels, config)
     oof_raw = _sigmoid(combiner.logit(oof_booster, oof_wording))
     weights = prior_weights(labels, config)
-    thresholds = choose_thresholds(labels, oof_raw, config, features.gate, weights)
-    oof_prob = thresholds.gate(oof_raw, features.gate)
+    opened = gate_mask(features.flags, layout, config.gate)
+    thresholds = choose_thresholds(labels, oof_raw, config, opened, weights)
+    oof_prob = thresholds.gate(oof_raw, opened)
     booster = _fit_booster(features.flags, labels, layout, config)
     text_channel = (TextChannel.fit(features.counts, labels, config.seed)
                     if config.text_channel else None)
@@ -571,7 +583,7 @@ def train_model(data: LabelledData, config: TrainConfig | None = None, name: str
             "gain": gain_shares(booster, layout),
             "wording_share_of_movement": round(float(
                 wording_part.mean() / max(wording_part.mean() + evidence_part.mean(), 1e-12)), 4),
-            "no_red_flag_share": round(float(1 - features.gate.mean()), 4),
+            "gate_closed_share": round(float(1 - opened.mean()), 4),
         },
     }
     kind_model = None

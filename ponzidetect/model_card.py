@@ -107,7 +107,10 @@ monotone upward, context cues (reporting, warning, disclaimer, call to action) m
 plus language and length. The wording channel (character n-gram TF-IDF + logistic regression)
 adds at most ±{_fmt(bound)} log-odds, and its n-grams are shown with their spans. A logistic
 combiner fit on out-of-fold scores calibrates the sum. **No evidence, no high**: a text on which
-no red flag fired is capped at {_fmt(cap)} (inside the medium band).
+no red flag that states the offer fired (returns on a deposit, recruiting pay, payouts from
+newcomers, a set price, paying to join; gate `{meta.get('config', {}).get('gate', 'any')}`) stays below
+{_fmt(cap)} (inside the medium band); urgency, testimonials, authority or offshore claims alone
+never make a text high.
 High band from {_fmt(thresholds.get('high'))}, medium from {_fmt(thresholds.get('medium'))}.
 Share of the booster's split gain: red-flag evidence {_pct(gain.get('red_flags'))}, context cues
 {_pct(gain.get('context'))}, length and language {_pct(gain.get('length_language'))}; the
@@ -152,7 +155,8 @@ in both the training and the test fold.
 证据优先：LightGBM 只读取风险信号目录（{len(meta.get('flag_ids', []))} 个信号）提取的证据特征，风险信号单调
 递增，语境信号（报道、警示、免责声明、行动号召）单调递减；字符 n-gram 措辞通道最多增减 ±{_fmt(bound)}
 对数几率，并展示起作用的 n-gram 及其原文位置；逻辑回归组合器在样本外分数上完成校准。
-**没有证据就没有高风险**：未触发任何风险信号的文本最高只到 {_fmt(cap)}（中风险档内）。
+**没有证据就没有高风险**：未触发任何描述投资回报、拉人返利、以新还旧、固定价格或入门费等核心机制的
+风险信号的文本，最高只到 {_fmt(cap)}（中风险档内）；仅有紧迫感、晒收益、背书或离岸等辅助信号不会进入高风险档。
 高风险阈值 {_fmt(thresholds.get('high'))}，中风险下限 {_fmt(thresholds.get('medium'))}。
 
 ## 各风险档的含义

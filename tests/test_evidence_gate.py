@@ -27,8 +27,8 @@ def detector() -> Detector:
 
 def _assert_gate(detector: Detector, assessments) -> None:
     cap = detector.model.thresholds.no_evidence_cap
-    offenders = [a for a in assessments if not a.red_flags and (a.risk == "high"
-                                                                or a.probability > cap)]
+    offenders = [a for a in assessments if (not a.red_flags or not a.gate_open)
+                 and (a.risk == "high" or a.probability > cap)]
     assert not offenders, [(a.probability, a.risk, a.text_kind) for a in offenders[:5]]
 
 
@@ -64,3 +64,24 @@ def test_a_text_without_evidence_is_capped_and_says_why(detector: Detector, text
     assert assessment.risk != "high"
     if assessment.risk == "medium":
         assert assessment.evidence_note == NO_EVIDENCE_EN
+
+
+@pytest.mark.parametrize(("text", "opens"), [
+    ("Guaranteed 2% daily returns on your deposit.", True),
+    ("Earn 10% of every deposit your referrals make, 5 levels deep.", True),
+    ("保本保息，日息百分之二。", True),
+    ("FOMO! Hurry, only 50 slots left, our AI trading bot is live.", False),
+    ("Our CEO is from London and the company is registered in Dubai.", False),
+    ("团队分为十个等级，名额有限，抓紧上车！", False),
+])
+def test_the_offer_gate_needs_a_flag_that_states_the_offer(text: str, opens: bool) -> None:
+    from ponzidetect.engine import default_registry
+    from ponzidetect.features import FeatureLayout, analyse_texts, gate_mask
+
+    layout = FeatureLayout(default_registry())
+    docs, reports = analyse_texts([text], layout.registry)
+    matrix = layout.matrix(docs, reports)
+    assert bool(gate_mask(matrix, layout, "offer")[0]) is opens
+    assert bool(gate_mask(matrix, layout, "any")[0]) is bool(reports[0].fired and any(
+        r.fired for r, spec in zip(reports[0].results, layout.registry, strict=True)
+        if spec.kind == "red_flag"))
