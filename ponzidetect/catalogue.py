@@ -90,6 +90,7 @@ class FlagSpec:
     extractor: str | None = None
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     weight: float = 1.0
+    frame: Mapping[str, Rule | None] = field(default_factory=lambda: MappingProxyType({}))
     _by_lang: Mapping[str, tuple[Pattern, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -191,6 +192,21 @@ def _per_lang(section: Mapping[str, Any], where: str) -> dict[str, list[str]]:
     return out
 
 
+def _cue_lists(own: Mapping[str, Any], defaults: Mapping[str, Any], where: str,
+               section: str) -> dict[str, list[str]]:
+    """A flag's ``[section]`` cues per language, added to (or, with ``mode = "replace"``,
+    replacing) the shared defaults."""
+    own = dict(own)
+    mode = own.pop("mode", "default")
+    cues = _per_lang(own, f"{where} [{section}]")
+    shared = _per_lang(defaults, f"_common.toml [{section}]")
+    if mode == "replace":
+        return cues
+    if mode != "default":
+        raise CatalogueError(f"{where}: {section}.mode must be 'default' or 'replace'")
+    return {lang: shared.get(lang, []) + cues.get(lang, []) for lang in LANGS}
+
+
 def parse_flag(data: Mapping[str, Any], where: str, common: Mapping[str, Any]) -> FlagSpec:
     """Validate one flag file's content and build its :class:`FlagSpec`.
 
@@ -201,7 +217,8 @@ def parse_flag(data: Mapping[str, Any], where: str, common: Mapping[str, Any]) -
     where : str
         File name, for error messages.
     common : mapping
-        Shared data from ``_common.toml`` (default negation cues).
+        Shared data from ``_common.toml`` (default negation cues; default frame cues, which
+        only flags of kind ``red_flag`` receive).
 
     Returns
     -------
@@ -233,14 +250,9 @@ def parse_flag(data: Mapping[str, Any], where: str, common: Mapping[str, Any]) -
     if not patterns and not extractor:
         raise CatalogueError(f"{where}: a flag needs patterns or an extractor")
     context = _per_lang(data.get("context", {}), f"{where} [context]")
-    negation_section = dict(data.get("negation", {}))
-    mode = negation_section.pop("mode", "default")
-    negation = _per_lang(negation_section, f"{where} [negation]")
-    defaults = _per_lang(common.get("negation", {}), "_common.toml [negation]")
-    if mode == "default":
-        negation = {lang: defaults.get(lang, []) + negation.get(lang, []) for lang in LANGS}
-    elif mode != "replace":
-        raise CatalogueError(f"{where}: negation.mode must be 'default' or 'replace'")
+    negation = _cue_lists(data.get("negation", {}), common.get("negation", {}), where, "negation")
+    frame = _cue_lists(data.get("frame", {}), common.get("frame", {}) if kind == "red_flag" else {},
+                       where, "frame")
     examples = data.get("examples", {})
     positive = {lang: tuple(examples.get(f"{lang}_positive", [])) for lang in LANGS}
     negative = {lang: tuple(examples.get(f"{lang}_negative", [])) for lang in LANGS}
@@ -267,6 +279,10 @@ def parse_flag(data: Mapping[str, Any], where: str, common: Mapping[str, Any]) -
         extractor=extractor,
         params=MappingProxyType(dict(data.get("params", {}))),
         weight=float(data.get("weight", 1.0)),
+        frame=MappingProxyType({
+            lang: _cue_rule(frame.get(lang, []), f"{where} [frame]", f"{flag_id}.frame.{lang}")
+            for lang in LANGS
+        }),
     )
 
 

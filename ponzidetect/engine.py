@@ -4,7 +4,9 @@ One engine, one registry: the registry's :class:`~ponzidetect.scanner.Database` 
 normalised text once for every rule (catalogue patterns, context cues, extractor regexes); each
 flag's patterns are then confirmed around their hits in the languages the document contains,
 code extractors add parsed spans, overlapping spans of a flag are merged, negation cues in the
-clause before a span mark it as negated, and every span is mapped back to the raw text. How far
+clause before a span mark it as negated, and so do frame cues earlier in its sentence (a claim
+quoted or supposed: "if someone tells you", "phrases like", 凡是), and every span is mapped
+back to the raw text. How far
 context and negation reach is one table, :data:`ponzidetect.radii.RADII`.
 """
 
@@ -27,6 +29,14 @@ from .scanner import Database, Rule, Scan
 MAX_EVIDENCE = 20
 _CLAUSE_EN = re.compile(r"[.!?;:\n]")
 _CLAUSE_ZH = re.compile(r"[。！？；：，,!?;:\n]")
+# A sentence ends at ! ? or a full stop (with its closing quotes) before white space, and at a line
+# break unless the next line is a list item; commas, colons and quotes do not end it, so a frame
+# cue governs a whole quoted list or the bullet list under its heading. In Chinese a 。！？ that
+# closes a quotation (。” ) does not end the sentence around it.
+_LINE_END = (r"\n(?![ \t]{0,3}(?:[-•*·▪]\s|\d{1,2}[.)、]|[一二三四五六七八九十]{1,2}[、.]"
+             r"|\([一二三四五六七八九十\d]{1,2}\)))")
+_SENTENCE = {"en": re.compile(r"[!?]|\.[\"'”’)]{0,2}(?=\s|$)|" + _LINE_END),
+             "zh": re.compile(r"[。！？!?](?![”」』\"'])|\.[\"'”’)]{0,2}(?=\s|$)|" + _LINE_END)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +180,37 @@ def _negation(spec: FlagSpec, text: str, start: int, lang: str) -> str | None:
     return found.group() if found else None
 
 
+def _sentence(text: str, start: int, lang: str) -> tuple[str, int]:
+    """The sentence around ``start`` (within the radius each way) and ``start``'s offset in it."""
+    radius = RADII[lang].sentence
+    low = max(0, start - radius)
+    ends = list(_SENTENCE[lang].finditer(text, low, start))
+    if ends:
+        low = ends[-1].end()
+    while low < start and text[low].isspace():
+        low += 1
+    after = _SENTENCE[lang].search(text, start, min(len(text), start + radius))
+    return text[low:after.start() if after else min(len(text), start + radius)], start - low
+
+
+def _frame(spec: FlagSpec, text: str, start: int, end: int, lang: str) -> str | None:
+    """A frame cue that starts before the span in its sentence: the claim is quoted or supposed.
+
+    A cue may reach past the span ("类似“稳赚不赔”的说法", or a sentence-wide pattern anchored
+    at ``^`` such as "…的项目涉嫌传销"); it must start before the span, or at its start and
+    reach past its end.
+    """
+    cues = spec.frame.get(lang)
+    if cues is None:
+        return None
+    sentence, offset = _sentence(text, start, lang)
+    found = cues.search(sentence)
+    if found is None:
+        return None
+    before = found.start() < offset or (found.start() == offset and found.end() > offset + end - start)
+    return found.group() if before else None
+
+
 def _context(spec: FlagSpec, scan: Scan, start: int, end: int, lang: str) -> str | None:
     cues = spec.context.get(lang)
     if cues is None:
@@ -258,13 +299,16 @@ def run_flag(doc: Document, spec: FlagSpec, scan: Scan | None = None) -> FlagRes
     count = negated_count = 0
     for candidate in _merge(candidates):
         cue = _negation(spec, doc.folded, candidate.start, candidate.lang)
-        negated = cue is not None
+        framed = None if cue is not None else _frame(spec, doc.folded, candidate.start,
+                                                     candidate.end, candidate.lang)
+        negated = cue is not None or framed is not None
         count += not negated
         negated_count += negated
         if (negated_count if negated else count) > MAX_EVIDENCE:
             continue
         start, end = doc.raw_span(candidate.start, candidate.end)
-        note = candidate.note + (f"; negated by '{cue}'" if negated else "")
+        note = candidate.note + (f"; negated by '{cue}'" if cue is not None else
+                                 f"; framed by '{framed}'" if framed is not None else "")
         evidence.append(Evidence(
             flag_id=spec.id, start=start, end=end, text=doc.raw[start:end],
             rule_id=candidate.rule_id, weight=round(candidate.weight * spec.weight, 4),

@@ -26,6 +26,9 @@ class Radii:
         Default reach of an extractor's context and trigger words around its match.
     tour : int
         Reach of a promotion tour's event cue around a place name.
+    sentence : int
+        Characters read back from a span to find the sentence whose frame cue ("if someone
+        tells you", "phrases like", 凡是) marks it as quoted or hypothetical.
     """
 
     context: int
@@ -33,9 +36,10 @@ class Radii:
     negation_tokens: int
     extractor: int
     tour: int
+    sentence: int
 
 
 RADII = {
-    "en": Radii(context=100, clause=80, negation_tokens=6, extractor=120, tour=160),
-    "zh": Radii(context=30, clause=24, negation_tokens=8, extractor=40, tour=60),
+    "en": Radii(context=100, clause=80, negation_tokens=6, extractor=120, tour=160, sentence=320),
+    "zh": Radii(context=30, clause=24, negation_tokens=8, extractor=40, tour=60, sentence=90),
 }

@@ -6,14 +6,17 @@ traditional characters) must fire the same flag, with spans that point into the 
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 import ponzidetect
-from ponzidetect.catalogue import LANGS, CatalogueError, load_catalogue, parse_flag
+from ponzidetect.catalogue import LANGS, CatalogueError, default_catalogue_dir, load_catalogue, parse_flag
 from ponzidetect.normalize import normalise
 
 REGISTRY = ponzidetect.default_registry()
-MIN_EXAMPLES = 5
+MIN_EXAMPLES = 7
+MAX_PATTERN_LINE = 400  # longer rules are written as named alternatives or verbose
 
 
 def _cases(polarity: str) -> list:
@@ -127,3 +130,22 @@ def test_duplicate_ids_are_rejected(tmp_path) -> None:
     (tmp_path / "b.toml").write_text(body, encoding="utf-8")
     with pytest.raises(CatalogueError, match="duplicate flag id"):
         load_catalogue(tmp_path)
+
+
+def _pattern_sources() -> list:
+    cases = []
+    for path in sorted(default_catalogue_dir().glob("[!_]*.toml")):
+        for pattern in tomllib.loads(path.read_text("utf-8")).get("patterns", []):
+            regexes = [("", pattern["regex"])] if "regex" in pattern else [
+                (f".{item['id']}", item["regex"]) for item in pattern["alternatives"]]
+            for suffix, regex in regexes:
+                cases.append(pytest.param(regex, id=f"{path.stem}-{pattern['id']}{suffix}"))
+    return cases
+
+
+@pytest.mark.parametrize("regex", _pattern_sources())
+def test_pattern_lines_are_short_enough_to_review(regex: str) -> None:
+    longest = max(len(line) for line in regex.splitlines())
+    assert longest <= MAX_PATTERN_LINE, (
+        f"a {longest}-character pattern line: split it into named alternatives "
+        "(scripts/split_alternatives.py) or write it with verbose = true")

@@ -39,6 +39,10 @@ from ponzidetect import extract_flags
         ("股东分红不断增加，每天分红百分之一。", "high_periodic_returns"),
         ("未经批准，向社会公众承诺保本保息。", "guaranteed_returns"),
         ("以非法占有为目的，承诺每月返利10%。", "high_periodic_returns"),
+        # "don't miss", "don't wait": urging, not denying
+        ("Don't miss out on 2% daily, guaranteed by the contract.", "high_periodic_returns"),
+        ("Don't wait: our plan pays 1.5% a day.", "high_periodic_returns"),
+        ("Don't forget: we pay referral commissions 10 levels deep.", "multilevel_referral"),
     ],
 )
 def test_description_of_a_claim_fires(text: str, flag_id: str) -> None:
@@ -52,6 +56,8 @@ def test_description_of_a_claim_fires(text: str, flag_id: str) -> None:
         # denials and disclaimers
         ("Returns are not guaranteed and you may lose your capital.", "guaranteed_returns"),
         ("We do not offer guaranteed returns of any kind.", "guaranteed_returns"),
+        ("We don't pay 2% a day, or any fixed rate.", "high_periodic_returns"),
+        ("Don't trust anyone who says 1% a day is safe.", "high_periodic_returns"),
         ("There is no daily ROI and no referral bonus.", "high_periodic_returns"),
         ("本产品不保本，投资须谨慎。", "guaranteed_returns"),
         ("本平台没有日息，也没有保本承诺。", "guaranteed_returns"),

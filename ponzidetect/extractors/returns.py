@@ -16,14 +16,17 @@ from collections.abc import Iterator
 
 from ..catalogue import FlagSpec
 from ..document import Document
-from ..scanner import Scan, compile_rule
+from ..scanner import Scan, checked, compile_rule
 from . import Candidate, extractor, to_number
 from .payout_amounts import (
     EN_MONEY,
     ZH_AMOUNT_PERIOD,
+    ZH_TOTAL_AMOUNT,
     AmountRate,
     chinese_amount_rates,
+    chinese_amount_totals,
     english_amount_rates,
+    english_amount_totals,
 )
 
 PERIODS_PER_YEAR = {"hour": 24 * 365, "day": 365, "week": 52, "month": 12, "year": 1}
@@ -41,7 +44,7 @@ _ZH_PERIOD = [
 
 EN_RATE_AFTER = compile_rule(
     _NUM + r"\s{0,2}(?:%|percent\b|pct\b)\s{0,3}"
-    r"(?:(?:per|a|an|each|every(?:\s{1,2}(?:single|working|business|trading))?|/)\s{0,3})?"
+    r"(?:(?:(?:per|a|an|each|every)(?:\s{1,2}(?:single|working|business|trading|calendar))?|/)\s{0,3})?"
     r"(?P<period>daily|hourly|weekly|monthly|annually|yearly|annual|day|hour|week|month|year"
     r"|24h|p\.a\.|pa|apy|apr)\b",
     re.IGNORECASE,
@@ -82,11 +85,34 @@ EN_RATE_OF_BALANCE = compile_rule(
     _NUM + r"\s{0,2}%\s{1,3}of\s{1,3}(?:(?:your|their|his|her|the|each|every|its)\s{1,2})?"
     r"(?:[\w']{1,14}\s{1,2}){0,2}"
     r"(?:balance|deposit|stake|principal|investment|value|capital|holdings|it|them|package)s?\s{1,3}"
-    r"(?:on\s{1,2}the\s{1,2}first\s{1,2}of\s{1,2}each|every|each|per|a)\s{1,2}(?P<period>day|week|month)\b"
+    r"(?:(?:on\s{1,2}the\s{1,2}first\s{1,2}of\s{1,2}each|every|each|per|a)\s{1,2}(?:calendar\s{1,2})?"
+    r"(?P<period>day|week|month)\b|(?:(?:is|are)\s{1,2})?(?:paid|credited|distributed|returned)\s{1,2}"
+    r"(?P<period4>daily|weekly|monthly)\b)"
     r"|(?:per|a|every)\s{1,2}(?P<period2>day|week|month)\s{0,2}\(\s{0,2}(?P<num2>\d{1,3}(?:\.\d{1,3})?)\s{0,2}%\s{0,2}\)"
     r"|\b(?P<days>\d{1,3})\s{0,2}days?\s{0,2}[x×*]\s{0,2}(?P<num3>\d{1,3}(?:\.\d{1,3})?)\s{0,2}%",
     re.IGNORECASE,
     name="return_rate.en_rate_of_balance", code=True,
+)
+# A plan's total over its term: "14 day plan 30%", "cycle 10 days: 25%", "150% of your deposit
+# returned after day 60" -> the total spread over the days
+EN_PLAN_TOTAL = compile_rule(
+    r"\b(?P<n>\d{1,3})[\s-]{0,2}days?\s{0,2}(?:plan|loop|contract|cycle|package)\s{0,3}"
+    r"[:=—–-]{0,2}\s{0,3}" + _NUM + r"\s{0,2}%"
+    r"|\b(?:plan|loop|contract|cycle|package)\s{0,2}(?P<n2>\d{1,3})\s{0,2}days?\s{0,3}[:=—–-]{0,2}"
+    r"\s{0,3}" + _NUM.replace("num", "num2") + r"\s{0,2}%"
+    r"|\b" + _NUM.replace("num", "num3") + r"\s{0,2}%\s{1,2}(?:of\s{1,2}(?:the|your)\s{1,2}"
+    r"(?:deposit|stake|investment|principal)\s{1,2})?(?:is\s{1,2})?(?:paid|returned|credited)\s{1,2}"
+    r"(?:at\s{1,2}the\s{1,2}end\s{1,2}of|on|after)\s{1,2}day\s{1,2}(?P<n3>\d{1,3})\b",
+    re.IGNORECASE,
+    name="return_rate.en_plan_total", code=True,
+)
+# After the figure: a yearly rate ("30 day plan 12% apy"), a price cut ("7 day package 20% off")
+# or a per-period rate that the periodic rules read ("10 day plan 1.2% daily") -- not a plan total
+_NOT_PLAN_RETURN = checked(
+    r"\s{0,3}(?:apy|apr|p\.?a\.?|a\s{1,2}(?:year|day|week|month)|per\s{1,2}(?:year|annum|day|week|month)"
+    r"|(?:each|every)\s{1,2}(?:day|week|month)|annual|yearly|daily|weekly|monthly|hourly"
+    r"|off|discount|cash\s{0,1}back|rebate|fee)\b",
+    re.IGNORECASE,
 )
 EN_MULTIPLY = compile_rule(
     r"\b(?P<verb>double|triple|quadruple|twice|2x|3x|x2|x3)\b\s{0,3}(?:[a-z]{2,12}\s{1,3}){0,3}"
@@ -112,8 +138,9 @@ EN_AFTER_THEN_RATE = compile_rule(
 )
 ZH_RATE_BEFORE = compile_rule(
     r"(?P<period>日息|日化|日利率?|日收益率?|日回报|日返|每日收益|每天收益|每日|每天|天天|日赚|一天|1天|每小时|时息|"
-    r"周息|周化|每周|周回报|月息|月化|月利率?|月收益率?|月回报|每个月|每月|一个月|1个月|月返|年息|年化收益率?|年化回报率?|年化|年收益率?|年利率)"
-    r"\s{0,3}(?:[\u4e00-\u9fff]{1,4}\s{0,2})?(?:[:：约为达高到至]{0,3})\s{0,2}\+?\s{0,2}" + _NUM
+    r"周息|周化|每周|周回报|月息|月化|月利率?|月收益率?|月回报|每个月|每月|一个月|1个月|月返|月领|日领|年息|年化收益率?|年化回报率?|年化|年收益率?|年利率)"
+    r"\s{0,3}(?:[\u4e00-\u9fff]{1,4}\s{0,2}|[\u4e00-\u9fff]{0,3}(?:获得|可得|可获|领取|发放|返还|分红|收益)"
+    r"[\u4e00-\u9fff]{0,4})?(?:[:：约为达高到至]{0,3})\s{0,2}\+?\s{0,2}" + _NUM
     + r"\s{0,2}%(?!的?(?:时间|人|日子|天数|概率|可能))",
     name="return_rate.zh_rate_before", code=True,
 )
@@ -188,11 +215,12 @@ def _candidate(match: re.Match[str], rate: float, period: str, lang: str,
                      f"{stated} -> {annual:,.1f}% a year (simple)")
 
 
-def _amount_candidate(item: AmountRate, lang: str, spec: FlagSpec) -> Candidate | None:
+def _amount_candidate(item: AmountRate, lang: str, spec: FlagSpec,
+                      rule: str = "amount_per_period") -> Candidate | None:
     annual = annualise(item.rate_percent, item.period)
     if annual < float(spec.params.get("min_annual_periodic", 20)) or annual > 1e7:
         return None
-    return Candidate(item.start, item.end, f"{lang}.amount_per_period", min(1.0, 0.5 + annual / 730),
+    return Candidate(item.start, item.end, f"{lang}.{rule}", min(1.0, 0.5 + annual / 730),
                      lang, round(annual, 2), "%/year",
                      f"{item.stated} = {item.rate_percent:.3g}% per {item.period} -> "
                      f"{annual:,.1f}% a year (simple)")
@@ -216,7 +244,7 @@ def _totals_over_periods(match_iter: Iterator[re.Match[str]], rule: str,
                                  EN_GET_IN, EN_RATE_OF_BALANCE, EN_MULTIPLY, EN_TOTAL_IN,
                                  EN_AFTER_THEN_RATE, EN_EXAMPLE, ZH_RATE_BEFORE, ZH_POINTS,
                                  ZH_TOTAL_IN, ZH_RATE_AFTER, ZH_MULTIPLY, EN_MONEY,
-                                 ZH_AMOUNT_PERIOD))
+                                 ZH_AMOUNT_PERIOD, ZH_TOTAL_AMOUNT, EN_PLAN_TOTAL))
 def extract_return_rates(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[Candidate]:
     """Yield stated periodic returns at or above the flag's annual floor."""
     text = doc.folded
@@ -258,14 +286,27 @@ def extract_return_rates(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[
                     yield found
         for match in scan.finditer(EN_RATE_OF_BALANCE):
             rate = to_number(match["num"] or match["num2"] or match["num3"])
-            period = (match["period"] or match["period2"] or "day").lower()
+            period = _EN_PERIOD.get((match["period"] or match["period2"] or match["period4"]
+                                     or "day").lower(), "day")
             if rate is not None:
                 found = _candidate(match, rate, period, "en", "en.rate_of_balance", spec,
                                    f"{rate:g}% per {period}")
                 if found:
                     yield found
+        for match in scan.finditer(EN_PLAN_TOTAL):
+            total = to_number(match["num"] or match["num2"] or match["num3"])
+            days = int(match["n"] or match["n2"] or match["n3"])
+            if total and days and _NOT_PLAN_RETURN.match(text, match.end()) is None:
+                found = _candidate(match, total / days, "day", "en", "en.plan_total", spec,
+                                   f"{total:g}% in {days} days")
+                if found:
+                    yield found
         for item in english_amount_rates(text):
             found = _amount_candidate(item, "en", spec)
+            if found:
+                yield found
+        for item in english_amount_totals(text):
+            found = _amount_candidate(item, "en", spec, "amount_total")
             if found:
                 yield found
         for rule, pattern in (("total_in", EN_TOTAL_IN), ("after_then_rate", EN_AFTER_THEN_RATE),
@@ -305,6 +346,10 @@ def extract_return_rates(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[
                                    f"{total:g}% in {count} {period}s")
                 if found:
                     yield found
+        for item in chinese_amount_totals(text):
+            found = _amount_candidate(item, "zh", spec, "amount_total")
+            if found:
+                yield found
         for item in chinese_amount_rates(text):
             found = _amount_candidate(item, "zh", spec)
             if found:
