@@ -18,8 +18,9 @@ Three pieces, each explainable:
 The **evidence gate**: a text on which no red flag that states the offer fired (``gate="offer"``,
 :data:`~ponzidetect.features.OFFER_FLAGS`; ``gate="any"``: no red flag at all) never reaches the
 high band; its probability is squeezed below the middle of the medium band. Bands are chosen
-on out-of-fold scores: high where precision reaches ``target_precision``, medium where recall
-reaches ``medium_recall``.
+on out-of-fold scores: high where precision reaches ``target_precision`` (and never below a
+calibrated probability of ``high_floor``, so a text in the high band is itself more likely a
+scheme than not), medium where recall reaches ``medium_recall``.
 
 A voice classifier (:mod:`ponzidetect.text_kind`) is trained alongside. A saved model is a
 directory with LightGBM's native text booster, ``.npy`` arrays, ``meta.json`` and a model card:
@@ -74,6 +75,7 @@ class TrainConfig:
     feature_fraction: float = 0.8
     lambda_l2: float = 1.0
     target_precision: float = 0.9
+    high_floor: float = 0.5
     medium_recall: float = 0.95
     text_channel: bool = True
     wording_clip: float = 4.0
@@ -457,8 +459,10 @@ def prior_weights(labels: np.ndarray, config: TrainConfig) -> np.ndarray:
 def choose_thresholds(labels: np.ndarray, probs: np.ndarray, config: TrainConfig,
                       eligible: np.ndarray | None = None,
                       weights: np.ndarray | None = None) -> Thresholds:
-    """High: the lowest threshold whose (prior-weighted) precision over eligible rows (those with
-    a fired red flag) reaches the target; medium: where recall reaches ``medium_recall``."""
+    """High: the lowest threshold whose (prior-weighted) precision over eligible rows (those whose
+    evidence opens the gate) reaches the target, and at least ``high_floor``: the precision of a
+    band is cumulative, so without the floor its lowest texts could be mostly non-schemes;
+    medium: where recall reaches ``medium_recall``."""
     eligible = np.ones(len(labels), dtype=bool) if eligible is None else eligible
     weights = np.ones(len(labels)) if weights is None else weights
     high = None
@@ -470,6 +474,7 @@ def choose_thresholds(labels: np.ndarray, probs: np.ndarray, config: TrainConfig
             break
     if high is None:
         high = float(probs[eligible].max()) if eligible.any() else 0.5
+    high = max(high, config.high_floor)
     positives = np.sort(probs[labels == 1])
     medium_index = int(np.floor((1 - config.medium_recall) * len(positives)))
     medium = float(positives[medium_index]) if len(positives) else high / 2

@@ -227,3 +227,22 @@ def test_cv_evaluation_reports_model_and_baselines_per_slice(corpus, tmp_path) -
     result["predictions"].loc[0, "id"] = "=HYPERLINK(\"http://x\")"
     write_report(result, "x", None, None, paths[2])
     assert pd.read_csv(paths[2])["id"][0] == "'=HYPERLINK(\"http://x\")"
+
+
+THRESHOLD_CASES = [
+    # labels, probabilities, floor, expected high: precision alone would pick 0.2 (the
+    # cumulative precision of >= 0.2 is 0.9), the floor keeps the band's lowest texts likely
+    ([0] + [1] * 9 + [0] * 5, [0.2] + [0.9] * 9 + [0.05] * 5, 0.5, 0.5),
+    ([0] + [1] * 9 + [0] * 5, [0.2] + [0.9] * 9 + [0.05] * 5, 0.0, 0.2),
+    ([1] * 10 + [0] * 5, [0.8] * 10 + [0.05] * 5, 0.5, 0.8),
+]
+
+
+@pytest.mark.parametrize(("labels", "probs", "floor", "high"), THRESHOLD_CASES)
+def test_high_band_has_a_probability_floor(labels, probs, floor: float, high: float) -> None:
+    from ponzidetect.model import choose_thresholds
+
+    thresholds = choose_thresholds(np.asarray(labels), np.asarray(probs),
+                                   TrainConfig(high_floor=floor))
+    assert thresholds.high == pytest.approx(high)
+    assert thresholds.medium <= thresholds.high
