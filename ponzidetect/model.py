@@ -260,10 +260,9 @@ def load_model(directory: Path | str | None = None, registry: Registry | None = 
     if not meta_path.is_file() or not booster_path.is_file():
         raise ModelError(f"{folder} is not a ponzidetect model: it needs {META_FILE} and "
                          f"{BOOSTER_FILE} (train one with 'ponzidetect train DATA --out DIR')")
-    try:
-        meta = json.loads(meta_path.read_text("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ModelError(f"{meta_path} is not valid JSON: {error}") from error
+    from .model_meta import read_meta  # meta.json schema: every field checked, checksum required
+
+    meta = read_meta(meta_path)
     if meta.get("schema_version") != SCHEMA_VERSION:
         raise ModelError(f"{folder}: model schema {meta.get('schema_version')} is not "
                          f"{SCHEMA_VERSION}; retrain with this version of ponzidetect")

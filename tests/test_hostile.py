@@ -40,6 +40,7 @@ from ponzidetect.tabular import TableWriter, TabularError, read_chunks
 ROOT = Path(__file__).resolve().parent.parent
 CRAFTED_BY_NAME = {case.name: case for case in CRAFTED}
 OPEN = pytest.mark.xfail(strict=True, reason="issue 13 defect, reproduced before the fix")
+FIXED = pytest.mark.defect
 SLOW_OPEN = pytest.mark.xfail(strict=True, run=False,
                               reason="issue 13 defect: minutes and over 1 GB before the fix")
 
@@ -239,7 +240,7 @@ def _set(path: str, value: object):
     return edit
 
 
-def _case(edit, booster_edit, message: str, case_id: str, marks=OPEN):
+def _case(edit, booster_edit, message: str, case_id: str, marks=FIXED):
     return pytest.param(edit, booster_edit, message, id=case_id, marks=marks)
 
 
@@ -261,6 +262,7 @@ META_EDITS = [
 ]
 
 
+@FIXED
 @pytest.mark.parametrize(("edit", "booster_edit", "message"), META_EDITS)
 def test_defect_07_malformed_model_directory(model_dir: Path, tmp_path: Path, edit, booster_edit,
                                              message: str) -> None:
@@ -283,7 +285,7 @@ def test_defect_07_malformed_model_directory(model_dir: Path, tmp_path: Path, ed
     ("[1, 2]", "meta.json"),
     ('{"schema_version": 1, "n": ' + "9" * 5000 + "}", "meta.json"),
 ])
-@OPEN
+@FIXED
 def test_defect_07_unreadable_meta_json(model_dir: Path, tmp_path: Path, meta_text: str,
                                         message: str) -> None:
     from ponzidetect import ModelError, load_model
@@ -295,7 +297,7 @@ def test_defect_07_unreadable_meta_json(model_dir: Path, tmp_path: Path, meta_te
         load_model(copy)
 
 
-@OPEN
+@FIXED
 def test_defect_07_corrupt_booster_without_checksum_is_an_error_not_a_crash(
         model_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
