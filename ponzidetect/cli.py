@@ -9,18 +9,23 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .io.formats import FORMATS
 
 
 def _read_input(source: str, encoding: str | None) -> str:
-    from .textio import document_text
+    from .io import read_document
+    from .io.terminal import for_terminal
 
     if source == "-":
-        data = sys.stdin.buffer.read()
-        return document_text("stdin.txt", data, encoding)
-    path = Path(source)
-    if not path.is_file():
-        raise SystemExit(f"ponzidetect: {source}: no such file")
-    return document_text(path.name, path.read_bytes(), encoding)
+        document = read_document("stdin.txt", sys.stdin.buffer.read(), encoding)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise SystemExit(f"ponzidetect: {for_terminal(source)}: no such file")
+        document = read_document(path.name, path.read_bytes(), encoding)
+    for note in document.notes:
+        print(f"ponzidetect flags: note: {for_terminal(note)}", file=sys.stderr)
+    return document.text
 
 
 def cmd_flags(args: argparse.Namespace) -> int:
@@ -121,17 +126,21 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from functools import partial
+    from .batch import score_table, sigterm_as_interrupt
+    from .detector import Detector
+    from .model_workers import DetectorScorer, model_source
 
-    from .batch import score_table
-    from .scoring import make_scorer
-
-    factory = partial(make_scorer, args.model, args.explain is not None)
-    summary = score_table(
-        args.input, args.output, text_column=args.text_column, scorer_factory=factory,
-        encoding=args.encoding, workers=args.workers,
-        explain_path=args.explain, progress=sys.stderr.isatty(),
-    )
+    with sigterm_as_interrupt():
+        detector = Detector(args.model)  # a broken model directory fails here, before any row
+        factory = DetectorScorer(model_dir=model_source(detector.model),
+                                 explain=args.explain is not None,
+                                 detector=detector if args.workers == 1 else None)
+        del detector
+        summary = score_table(
+            args.input, args.output, text_column=args.text_column, scorer_factory=factory,
+            encoding=args.encoding, in_fmt=args.input_format, out_fmt=args.output_format,
+            workers=args.workers, explain_path=args.explain, progress=sys.stderr.isatty(),
+        )
     print(summary.to_text(), file=sys.stderr)
     return 0
 
@@ -165,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("-o", "--output", required=True)
     score.add_argument("--text-column", default="text")
     score.add_argument("--encoding", help="input encoding (detected when omitted)")
+    score.add_argument("--input-format", choices=FORMATS,
+                       help="input format (default: from the extension)")
+    score.add_argument("--output-format", choices=FORMATS,
+                       help="output format (default: from the extension)")
     score.add_argument("--workers", type=int, default=2, help="processes (default 2)")
     score.add_argument("--explain", help="write full assessments as JSONL here")
     score.add_argument("--model", help="model directory (default: shipped model)")
@@ -210,16 +223,22 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ponzidetect`` command."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .batch import Terminated, WorkerCrashed
     from .dataset import DatasetError
+    from .io import TextDecodeError
+    from .io.terminal import for_terminal
     from .model import ModelError
-    from .textio import TextDecodeError
 
     try:
         return int(args.func(args) or 0)
-    except (DatasetError, ModelError, TextDecodeError, KeyError, ValueError) as error:
+    except (DatasetError, ModelError, TextDecodeError, WorkerCrashed, KeyError,
+            ValueError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        print(f"ponzidetect {args.command}: {message}", file=sys.stderr)
+        print(f"ponzidetect {args.command}: {for_terminal(str(message))}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("terminated; no partial output was written", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("interrupted; no partial output was written", file=sys.stderr)
         return 130

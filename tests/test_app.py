@@ -301,7 +301,7 @@ def scored(detector) -> pd.DataFrame:
 
 def test_score_table_gives_every_row_a_result(scored):
     assert scored["risk"].tolist() == ["high", "high", "low", "", "low"]
-    assert scored.at[3, "error"] == "text is empty" and scored.at[3, "assessment"] is None
+    assert scored.at[3, "error"] == "empty text" and scored.at[3, "assessment"] is None
     assert batch.risk_counts(scored) == {"high": 2, "medium": 0, "low": 2, "errors": 1}
     assert batch.ranked_rows(scored)[:2] in ([0, 1], [1, 0]) and batch.ranked_rows(scored)[-1] == 3
 
@@ -365,7 +365,8 @@ def test_xlsx_download_is_formula_safe(scored):
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
     assert "assessment" not in header
-    assert rows[1][header.index("source")] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][header.index("source")] == "=HYPERLINK(\"http://x\")"  # a string cell
+    assert sheet.cell(row=2, column=header.index("source") + 1).data_type == "s"
     assert rows[1][header.index("risk")] == "high"
 
 
@@ -374,7 +375,7 @@ def test_jsonl_download_keeps_explanations(scored):
     assert len(records) == 5
     assert records[0]["assessment"]["risk"] == "high"
     assert records[0]["assessment"]["flags"][0]["evidence"]
-    assert records[3]["assessment"] is None and records[3]["error"] == "text is empty"
+    assert records[3]["assessment"] is None and records[3]["error"] == "empty text"
 
 
 def write_table(frame: pd.DataFrame, fmt: str) -> bytes:
@@ -542,7 +543,7 @@ def test_batch_page_error_row_is_explained_as_error(detector):
     at = batch_app(pd.DataFrame({"text": ["", EN_BANK]}))
     at.button(key="batch_score").click().run()
     at.selectbox(key="batch_row").set_value(0).run()
-    assert [e.value for e in at.error] == [t("row_error", "en", error="text is empty")]
+    assert [e.value for e in at.error] == [t("row_error", "en", error="empty text")]
 
 
 def test_batch_page_says_when_the_table_was_capped():

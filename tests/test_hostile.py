@@ -39,10 +39,7 @@ from ponzidetect.tabular import TableWriter, TabularError, read_chunks
 
 ROOT = Path(__file__).resolve().parent.parent
 CRAFTED_BY_NAME = {case.name: case for case in CRAFTED}
-OPEN = pytest.mark.xfail(strict=True, reason="issue 13 defect, reproduced before the fix")
-FIXED = pytest.mark.defect
-SLOW_OPEN = pytest.mark.xfail(strict=True, run=False,
-                              reason="issue 13 defect: minutes and over 1 GB before the fix")
+FIXED = pytest.mark.defect  # each of these failed before the fix (commit 89bf879: strict xfail)
 
 
 def _score(source: Path, target: Path, **options: object):
@@ -84,7 +81,7 @@ def tiny_model(tmp_path_factory):
     return train_model(load_labelled([path]), CONFIG, name="tiny-in-memory")
 
 
-@OPEN
+@FIXED
 def test_defect_01_score_many_workers_use_the_model_in_memory(tiny_model) -> None:
     from ponzidetect import Detector
 
@@ -105,7 +102,7 @@ def test_defect_01_score_many_workers_use_the_model_in_memory(tiny_model) -> Non
 
 
 @pytest.mark.parametrize("name", ["csv-unclosed-quote", "csv-midfile-quote"])
-@OPEN
+@FIXED
 def test_defect_02_stray_quote_costs_one_row(tmp_path: Path, name: str) -> None:
     source, count = _crafted(name, tmp_path)
     summary = _score(source, tmp_path / "out.csv")
@@ -117,7 +114,7 @@ def test_defect_02_stray_quote_costs_one_row(tmp_path: Path, name: str) -> None:
     assert rows[6]["text"].startswith((f"{TEXT} 6", "text with")) and rows[6]["error"] == ""
 
 
-@OPEN
+@FIXED
 def test_defect_03_every_sheet_is_read(tmp_path: Path) -> None:
     source, count = _crafted("xlsx-30-sheets", tmp_path)
     summary = _score(source, tmp_path / "out.csv")
@@ -131,7 +128,7 @@ def test_defect_03_every_sheet_is_read(tmp_path: Path) -> None:
     ("csv-bad-byte-in-sample", 10, 12),
     ("csv-bad-byte-late", 39_995, 39_997),
 ])
-@OPEN
+@FIXED
 def test_defect_04_one_bad_byte_is_one_row_error(tmp_path: Path, name: str, bad_row: int,
                                                  line: int) -> None:
     source, count = _crafted(name, tmp_path)
@@ -150,7 +147,7 @@ def test_defect_04_one_bad_byte_is_one_row_error(tmp_path: Path, name: str, bad_
 # --------------------------------------------------------------------------------------------
 
 
-@OPEN
+@FIXED
 def test_defect_05_xlsx_cut_is_visible_and_reported(tmp_path: Path) -> None:
     source, _ = _crafted("csv-40k-char-cell", tmp_path)
     summary = _score(source, tmp_path / "out.xlsx")
@@ -161,7 +158,7 @@ def test_defect_05_xlsx_cut_is_visible_and_reported(tmp_path: Path) -> None:
     assert "Warning:" in summary.to_text()
 
 
-@OPEN
+@FIXED
 def test_defect_05_repaired_rows_reach_the_summary(tmp_path: Path) -> None:
     source = write_csv(tmp_path / "in.csv", ["1,a,u", "2,too,many,fields", "3"])
     summary = _score(source, tmp_path / "out.csv")
@@ -177,7 +174,7 @@ def test_defect_05_repaired_rows_reach_the_summary(tmp_path: Path) -> None:
 @pytest.mark.parametrize("out_fmt", ["csv", "tsv", "jsonl", "parquet", "xlsx"])
 @pytest.mark.parametrize("name", ["jsonl-lone-surrogate", "jsonl-5000-digit-int",
                                   "jsonl-deep-nesting"])
-@OPEN
+@FIXED
 def test_defect_06_hostile_json_lines_cost_at_most_one_row(tmp_path: Path, name: str,
                                                            out_fmt: str) -> None:
     source, count = _crafted(name, tmp_path)
@@ -193,7 +190,7 @@ def test_defect_06_hostile_json_lines_cost_at_most_one_row(tmp_path: Path, name:
         assert str(back["id"][0]) == "9" * 5000
 
 
-@OPEN
+@FIXED
 def test_defect_06_api_frame_with_a_lone_surrogate_keeps_every_row() -> None:
     from ponzidetect import Detector
 
@@ -334,7 +331,7 @@ def _count_opens(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
     return opened
 
 
-@OPEN
+@FIXED
 def test_defect_08_undecodable_lines_are_read_in_a_bounded_number_of_passes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source, count = _crafted("jsonl-10k-undecodable-lines", tmp_path)
@@ -344,7 +341,7 @@ def test_defect_08_undecodable_lines_are_read_in_a_bounded_number_of_passes(
     assert len(opened) <= 4  # sniffing, the key pass, the row pass: not once per bad line
 
 
-@OPEN
+@FIXED
 def test_defect_09_xlsx_is_opened_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import zipfile
 
@@ -362,7 +359,7 @@ def test_defect_09_xlsx_is_opened_once(tmp_path: Path, monkeypatch: pytest.Monke
     assert len(opened) == 1
 
 
-@OPEN
+@FIXED
 def test_defect_09_shared_strings_past_the_limit_fail_their_rows(tmp_path: Path) -> None:
     from ponzidetect.io import Limits, open_table
 
@@ -377,7 +374,7 @@ def test_defect_09_shared_strings_past_the_limit_fail_their_rows(tmp_path: Path)
     assert all("more than 4 shared strings" in error for error in chunk.errors[4:])
 
 
-@OPEN
+@FIXED
 def test_defect_09_one_huge_shared_string_fails_its_row_only(tmp_path: Path) -> None:
     from ponzidetect.io import Limits, open_table
 
@@ -391,7 +388,7 @@ def test_defect_09_one_huge_shared_string_fails_its_row_only(tmp_path: Path) -> 
     assert chunk.errors[1] == ""
 
 
-@SLOW_OPEN
+@FIXED
 def test_defect_09_jsonl_keys_beyond_the_limit_go_to_one_column(tmp_path: Path) -> None:
     source, count = _crafted("jsonl-10k-distinct-keys", tmp_path)
     summary = _score(source, tmp_path / "out.jsonl")
@@ -402,7 +399,7 @@ def test_defect_09_jsonl_keys_beyond_the_limit_go_to_one_column(tmp_path: Path) 
     assert any("_extra" in warning for warning in summary.warnings)
 
 
-@OPEN
+@FIXED
 def test_defect_09_docx_text_past_the_limit_is_refused(tmp_path: Path) -> None:
     from ponzidetect.textio import TextDecodeError, document_text
 
@@ -417,7 +414,7 @@ def test_defect_09_docx_text_past_the_limit_is_refused(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", [pytest.param("tsv", marks=OPEN), "csv"])
+@pytest.mark.parametrize("fmt", [pytest.param("tsv", marks=FIXED), "csv"])
 def test_defect_10_carriage_return_stays_in_its_cell(tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"out.{fmt}"
     with TableWriter(path) as writer:
@@ -428,7 +425,7 @@ def test_defect_10_carriage_return_stays_in_its_cell(tmp_path: Path, fmt: str) -
         assert not any(value.startswith("=") for value in row.values())
 
 
-@OPEN
+@FIXED
 def test_defect_11_a_parse_error_column_is_just_data(tmp_path: Path) -> None:
     source, count = _crafted("csv-_parse_error-column", tmp_path)
     summary = _score(source, tmp_path / "out.csv")
@@ -437,7 +434,7 @@ def test_defect_11_a_parse_error_column_is_just_data(tmp_path: Path) -> None:
     assert rows[0]["_parse_error"] == "\x1b[31mnot an error\x1b[0m"
 
 
-@OPEN
+@FIXED
 def test_defect_11_no_escape_sequence_reaches_the_terminal(tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]
                                                            ) -> None:
@@ -491,7 +488,7 @@ def _wait(condition, seconds: float) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find worker processes")
-@OPEN
+@FIXED
 def test_defect_12_sigterm_leaves_no_part_file_and_no_worker(tmp_path: Path) -> None:
     source = write_csv(tmp_path / "in.csv", rows_csv(4000))
     driver = tmp_path / "driver.py"
@@ -532,7 +529,7 @@ def test_defect_12_sigterm_leaves_no_part_file_and_no_worker(tmp_path: Path) -> 
 # --------------------------------------------------------------------------------------------
 
 
-@OPEN
+@FIXED
 def test_defect_13_docx_tables_and_headers_are_read(tmp_path: Path) -> None:
     from ponzidetect.textio import document_text
 
@@ -545,7 +542,7 @@ def test_defect_13_docx_tables_and_headers_are_read(tmp_path: Path) -> None:
         assert expected in text
 
 
-@OPEN
+@FIXED
 def test_defect_13_pdf_without_text_layer_is_an_error(tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     from ponzidetect import cli
@@ -565,7 +562,7 @@ def test_defect_13_pdf_without_text_layer_is_an_error(tmp_path: Path,
 
 
 @pytest.mark.parametrize("encoding", [None, "utf-16-le"])
-@OPEN
+@FIXED
 def test_defect_14_utf16_without_bom_is_read(tmp_path: Path, encoding: str | None) -> None:
     source, count = _crafted("csv-utf16le-no-bom", tmp_path)
     summary = _score(source, tmp_path / "out.csv", encoding=encoding)
@@ -574,7 +571,7 @@ def test_defect_14_utf16_without_bom_is_read(tmp_path: Path, encoding: str | Non
     assert rows[0]["text"].startswith("保本保息")
 
 
-@pytest.mark.parametrize("encoding", [pytest.param(None, marks=OPEN), "utf-16-le"])
+@pytest.mark.parametrize("encoding", [pytest.param(None, marks=FIXED), "utf-16-le"])
 def test_defect_14_utf16_document_without_bom_is_read(encoding: str | None) -> None:
     from ponzidetect.textio import document_text
 
@@ -582,7 +579,7 @@ def test_defect_14_utf16_document_without_bom_is_read(encoding: str | None) -> N
     assert document_text("pitch.txt", text.encode("utf-16-le"), encoding) == text
 
 
-@OPEN
+@FIXED
 def test_defect_14_messages_name_options_that_exist(tmp_path: Path) -> None:
     from ponzidetect.cli import build_parser
 
@@ -596,7 +593,7 @@ def test_defect_14_messages_name_options_that_exist(tmp_path: Path) -> None:
     assert (args.input_format, args.output_format) == ("csv", "xlsx")
 
 
-@OPEN
+@FIXED
 def test_defect_14_missing_cells_and_null_lines_say_so(tmp_path: Path) -> None:
     from ponzidetect import Detector
 
@@ -611,7 +608,7 @@ def test_defect_14_missing_cells_and_null_lines_say_so(tmp_path: Path) -> None:
     assert errors[2].startswith("line 3: a JSON array, not an object")
 
 
-@OPEN
+@FIXED
 def test_defect_14_ids_stay_joinable_and_text_stays_inert(tmp_path: Path) -> None:
     source, _ = _crafted("csv-formula-ids", tmp_path)
     _score(source, tmp_path / "out.csv")
@@ -626,7 +623,7 @@ def test_defect_14_ids_stay_joinable_and_text_stays_inert(tmp_path: Path) -> Non
     assert {c.data_type for c in cells} == {"s"}
 
 
-@OPEN
+@FIXED
 def test_every_crafted_table_keeps_every_row(tmp_path: Path) -> None:
     """The fast crafted files (the bombs are in bench/bench_hostile.py), through the CLI path."""
     for case in CRAFTED:

@@ -11,6 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from ponzidetect import tabular
+from ponzidetect.batch import score_frame  # the one table-scoring path
+from ponzidetect.io import ROW_ERRORS
+from ponzidetect.model_workers import DetectorScorer
 
 ROW_CAP = 5_000
 TABLE_TYPES = ("csv", "tsv", "txt", "jsonl", "ndjson", "json", "xlsx", "parquet")
@@ -50,8 +53,11 @@ def read_table(name: str, data: bytes, cap: int = ROW_CAP) -> tuple[pd.DataFrame
             rows += len(chunk)
             if rows > cap:
                 break
+    errors = [error for chunk in chunks for error in chunk.attrs.get(ROW_ERRORS, ())]
     frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
-    return frame.iloc[:cap].reset_index(drop=True), rows > cap
+    frame = frame.iloc[:cap].reset_index(drop=True)
+    frame.attrs[ROW_ERRORS] = tuple(errors[:cap])  # rows the reader could not read cleanly
+    return frame, rows > cap
 
 
 def default_text_column(frame: pd.DataFrame) -> str | None:
@@ -73,23 +79,19 @@ def default_text_column(frame: pd.DataFrame) -> str | None:
 def score_table(detector, frame: pd.DataFrame, column: str, cap: int = ROW_CAP,
                 chunk_rows: int = 100,
                 progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Score the first ``cap`` rows with explanations (``Detector.score_frame(explain=True)``).
+    """Score the first ``cap`` rows with explanations, through ``ponzidetect.batch.score_frame``.
 
     Rows are scored ``chunk_rows`` at a time and ``progress(done, total)`` is called after each
     chunk, so the page can show a progress bar. Returns a copy with ``score``, ``risk``,
-    ``flags``, ``error`` and ``assessment`` columns and a fresh 0-based index. Raises
-    ``KeyError`` when ``column`` is missing.
+    ``flags``, ``error`` and ``assessment`` columns and a fresh 0-based index; rows the reader
+    flagged (``frame.attrs["row_errors"]``) keep their error. Raises ``KeyError`` when
+    ``column`` is missing.
     """
     rows = frame.iloc[:cap].reset_index(drop=True)
-    if column not in rows.columns:
-        raise KeyError(tabular.missing_column_message(str(column), [str(c) for c in rows.columns]))
-    parts = []
-    for start in range(0, max(len(rows), 1), chunk_rows):
-        parts.append(detector.score_frame(rows.iloc[start:start + chunk_rows],
-                                          text_column=column, explain=True))
-        if progress is not None:
-            progress(min(start + chunk_rows, len(rows)), len(rows))
-    return pd.concat(parts) if len(parts) > 1 else parts[0]
+    errors = frame.attrs.get(ROW_ERRORS)
+    return score_frame(rows, column, DetectorScorer(explain=True, detector=detector),
+                       chunk_rows=chunk_rows, max_chars=detector.max_chars, explain=True,
+                       row_errors=tuple(errors[:cap]) if errors else None, progress=progress)
 
 
 def risk_counts(results: pd.DataFrame) -> dict[str, int]:
@@ -148,7 +150,7 @@ def to_csv_bytes(results: pd.DataFrame) -> bytes:
 
 
 def to_xlsx_bytes(results: pd.DataFrame) -> bytes:
-    """XLSX with formula cells escaped."""
+    """XLSX with text as string cells (exact, never run as formulas)."""
     return _write(export_frame(results), "xlsx")
 
 
