@@ -283,7 +283,7 @@ def test_xlsx_dates_and_numbers_keep_their_types(tmp_path: Path) -> None:
     ("input.csv", b"PK\x03\x04\x14\x00\x06\x00", r"\(ZIP\), not CSV; .*rename it to \.xlsx"),
     ("input.tsv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", r"\(PNG image\), not TSV"),
     ("input.jsonl", b"\x7fELF\x02\x01\x01\x00\x00", r"\(ELF\), not JSONL"),
-    ("input.csv", b"id,text\n1,a\x00\x00\x01\x02\x03b\n", r"contains NUL bytes"),
+    ("input.csv", b"id,text\n1,a" + b"\x00\x00\x01\x02\x03b" * 20 + b"\n", r"contains NUL bytes"),
     ("input.csv", b"\x1f\x8b\x08\x00\x00\x00", r"\(gzip\).*decompress"),
     ("input.xlsx", b"id,text\n1,a\n", r"not an XLSX workbook.*rename it to \.csv"),
     ("input.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", r"old Excel \.xls"),
@@ -299,6 +299,13 @@ def test_binary_or_wrong_file_refused(tmp_path: Path, name: str, content: bytes,
     path.write_bytes(content)
     with pytest.raises(TabularError, match=message):
         read_chunks(path)
+
+
+def test_a_few_nul_bytes_are_data_not_a_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    rows = b"".join(b"%d,an ordinary row of text\n" % i for i in range(10))
+    path.write_bytes(b"id,text\n1,a\x00b\n" + rows)
+    assert _read_all(path)["text"].tolist()[:2] == ["a\x00b", "an ordinary row of text"]
 
 
 def test_missing_file_refused(tmp_path: Path) -> None:

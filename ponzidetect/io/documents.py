@@ -15,14 +15,7 @@ from pathlib import Path
 
 from .limits import DEFAULT_LIMITS, Limits
 from .ooxml import BadPackage, Package, PartTooLarge, XmlStream, local_name
-from .sniff import (
-    MARK,
-    bom_encoding,
-    decode_marked,
-    guess_encoding,
-    magic_kind,
-    utf16_encoding,
-)
+from .sniff import MARK, decode_marked, guess_encoding, looks_binary, magic_kind
 
 __all__ = [
     "DOCUMENT_SUFFIXES",
@@ -78,7 +71,7 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str, tuple[str, ...
         kind = magic_kind(head)
         if kind:
             raise TextDecodeError(f"this is a binary file ({kind[0]}), not text; {kind[1]}")
-        if b"\x00" in head and not bom_encoding(head) and not utf16_encoding(head, final=True):
+        if looks_binary(head):
             raise TextDecodeError("this looks like a binary file (NUL bytes), not text; if it is "
                                   "UTF-16 text pass --encoding utf-16-le (or utf-16-be)")
         chosen = guess_encoding(data, final=True)

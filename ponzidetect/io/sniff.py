@@ -28,6 +28,7 @@ __all__ = [
     "decode_marked",
     "detect_encoding",
     "guess_encoding",
+    "looks_binary",
     "magic_kind",
     "read_head",
     "utf16_encoding",
@@ -168,31 +169,58 @@ def _plausible_share(text: str) -> float:
     return len(_CJK_OR_ASCII.findall(text)) / len(text)
 
 
+def _valid_utf8(sample: bytes) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(sample, False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def utf16_encoding(sample: bytes, *, final: bool = False) -> str | None:
     """``utf-16-le`` / ``utf-16-be`` when BOM-less bytes read as UTF-16 text, else None.
 
-    Two signals: a NUL byte in every other position (text with ASCII in it), or, with no such
-    pattern (Chinese without ASCII), a strict decode into almost only CJK and ASCII characters.
+    Two signals. Text with ASCII in it has a NUL byte beside every ASCII character, all on one
+    side: at least 4 of them and 1% of the code units. Chinese without ASCII has no such
+    pattern; it must then not be valid UTF-8, not look like ASCII bytes (ASCII read two bytes
+    at a time also lands in the CJK block), and decode strictly into almost only CJK
+    characters.
     """
     sample = sample[: len(sample) - len(sample) % 2]
     if len(sample) < 4:
         return None
-    pairs = len(sample) // 2
-    even_nul = sample[0::2].count(0) / pairs
-    odd_nul = sample[1::2].count(0) / pairs
-    best: tuple[float, str] | None = None
+    units = len(sample) // 2
+    even_nul = sample[0::2].count(0)
+    odd_nul = sample[1::2].count(0)
+    candidates = []
     for encoding, text_nul, other_nul in (("utf-16-le", odd_nul, even_nul),
                                           ("utf-16-be", even_nul, odd_nul)):
         try:
             text = codecs.getincrementaldecoder(encoding)("strict").decode(sample, final)
         except UnicodeDecodeError:
             continue
-        share = _plausible_share(text)
-        nul_pattern = text_nul > 0.01 and other_nul < text_nul / 2 and share >= 0.8
-        if (nul_pattern or (len(sample) >= 16 and share >= 0.95)) and (best is None
-                                                                        or share > best[0]):
-            best = (share, encoding)
-    return best[1] if best else None
+        candidates.append((encoding, text, text_nul >= 4 and text_nul >= units / 100
+                           and other_nul <= text_nul / 2))
+    for encoding, text, pattern in candidates:
+        if pattern and _plausible_share(text) >= 0.8:
+            return encoding
+    if not candidates or len(sample) < 16 or _valid_utf8(sample):
+        return None
+    printable = sum(1 for byte in sample if 0x20 <= byte < 0x7f or byte in (9, 10, 13))
+    if printable > 0.8 * len(sample):
+        return None
+    best = max(candidates, key=lambda item: _plausible_share(item[1]))
+    return best[0] if _plausible_share(best[1]) >= 0.95 else None
+
+
+def looks_binary(head: bytes) -> bool:
+    """Whether NUL bytes say the file is binary: more than 1% of the bytes (or 16 of them),
+    and it is not UTF-16 text. A stray NUL in a large text file stays in its cell.
+    """
+    nuls = head.count(0)
+    if not nuls or (nuls <= 16 and nuls * 100 <= len(head)):
+        return False
+    return not bom_encoding(head) and not utf16_encoding(head)
 
 
 def guess_encoding(sample: bytes, *, final: bool) -> str:
@@ -220,10 +248,9 @@ def guess_encoding(sample: bytes, *, final: bool) -> str:
     bom = bom_encoding(sample)
     if bom:
         return bom
-    if b"\x00" in sample:
-        utf16 = utf16_encoding(sample, final=final)
-        if utf16:
-            return utf16
+    utf16 = utf16_encoding(sample, final=final)
+    if utf16:
+        return utf16
     if sample.isascii():
         return "utf-8"
     text = decode_marked(sample, "utf-8", final=final)
@@ -231,9 +258,6 @@ def guess_encoding(sample: bytes, *, final: bool) -> str:
     good = len(_NON_ASCII.findall(text)) - marks
     if marks == 0 or good >= 2 * marks or (good == 0 and marks <= 3):
         return "utf-8"  # UTF-8 with a few damaged bytes: they become row errors
-    utf16 = utf16_encoding(sample, final=final)
-    if utf16:
-        return utf16
     if _looks_chinese_gb(sample, final=final):
         return "gb18030"
     return _charset_normalizer(sample)
@@ -321,10 +345,9 @@ def _detect_encoding(name: str, size: int, mtime_ns: int) -> str:
     bom = bom_encoding(head)
     if bom:
         return bom
-    if b"\x00" in head:
-        utf16 = utf16_encoding(head)
-        if utf16:
-            return utf16
+    utf16 = utf16_encoding(head, final=len(head) < SNIFF_BYTES)
+    if utf16:
+        return utf16
     sample, at_eof = _non_ascii_sample(path)
     if not sample:
         return "utf-8"

@@ -28,7 +28,7 @@ from ..formats import (
     format_hint,
 )
 from ..limits import DEFAULT_LIMITS, Limits, Notes
-from ..sniff import bom_encoding, check_encoding, detect_encoding, magic_kind, read_head, utf16_encoding
+from ..sniff import check_encoding, detect_encoding, looks_binary, magic_kind, read_head
 
 __all__ = [
     "ROW_ERRORS",
@@ -131,16 +131,34 @@ def check_content(path: str | os.PathLike[str], fmt: str, encoding: str | None =
         raise TabularError(f"{name} looks like a binary file ({kind[0]}), not {label}; {kind[1]}")
     forced = encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16",
                                                                                "utf-32"))
-    if b"\x00" in head and not forced and not bom_encoding(head) and not utf16_encoding(head):
+    if not forced and looks_binary(head):
         raise TabularError(f"{name} looks like a binary file (it contains NUL bytes), not "
                            f"{label}; if it is text in UTF-16 pass --encoding utf-16-le (or "
                            f"utf-16-be); otherwise {EXPORT_HINT}")
-    if fmt == "jsonl":
-        text = codecs.getincrementaldecoder(encoding or detect_encoding(path))("replace").decode(
-            head, False)
-        if text.lstrip("\ufeff \t\r\n")[:1] == "[":
-            raise TabularError(f"{name} is a JSON array, not JSON Lines (one object per line); "
-                               f"convert it with: jq -c '.[]' {name} > {path.stem}.jsonl")
+    if fmt == "jsonl" and _json_array(path, encoding or detect_encoding(path)):
+        raise TabularError(f"{name} is a JSON array, not JSON Lines (one object per line); "
+                           f"convert it with: jq -c '.[]' {name} > {path.stem}.jsonl")
+
+
+def _json_array(path: Path, encoding: str) -> bool:
+    """Whether a .jsonl file is really one JSON array: its first line opens an array that does
+    not close on that line (pretty-printed), or is a whole array of objects. A first line like
+    ``[1, 2]`` is just a bad record."""
+    import json
+
+    text = codecs.getincrementaldecoder(encoding)("replace").decode(read_head(path, 1 << 16),
+                                                                     False)
+    text = text.lstrip("\ufeff \t\r\n")
+    if not text.startswith("["):
+        return False
+    first, newline, _ = text.partition("\n")
+    if not newline:
+        return text.startswith(("[{", "[ {"))
+    try:
+        value = json.loads(first)
+    except (ValueError, RecursionError):
+        return True
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
 
 class TableReader:

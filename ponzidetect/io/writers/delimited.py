@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -17,11 +18,14 @@ def _cell(value: object) -> object:
     value = plain(value)
     if value is None:
         return ""
-    if isinstance(value, str):
-        return escape_formula(safe_text(value))
-    if isinstance(value, bool | int | float):
+    if isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
         return value
-    return escape_formula(text(value))
+    if isinstance(value, float):  # inf and -inf: a spreadsheet reads "-inf" as a formula
+        value = str(value)
+    value = safe_text(value) if isinstance(value, str) else text(value)
+    if "\x00" in value:  # NUL makes a text file look binary to every reader, ours included
+        value = value.replace("\x00", "\ufffd")
+    return escape_formula(value)
 
 
 class DelimitedWriter:
@@ -29,7 +33,8 @@ class DelimitedWriter:
 
     Lines end with ``\\r\\n`` in both, so a cell holding a bare ``\\r`` or ``\\n`` is quoted and
     re-reads as one cell (the :mod:`csv` module quotes only the characters of its line ending).
-    Text cells go through :func:`~ponzidetect.io.writers.cells.escape_formula`.
+    Text cells go through :func:`~ponzidetect.io.writers.cells.escape_formula`; a NUL character
+    is written as U+FFFD.
     """
 
     def __init__(self, temp: Path, fmt: str, columns: list[str], first: pd.DataFrame,
