@@ -126,6 +126,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    if args.engine == "dask":
+        from .cli_dask import score_with_dask
+
+        return score_with_dask(args)
+    if args.scheduler:
+        raise SystemExit("ponzidetect score: --scheduler needs --engine dask")
     from .batch import score_table, sigterm_as_interrupt
     from .detector import Detector
     from .model_workers import DetectorScorer, model_source
@@ -181,6 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--workers", type=int, default=2, help="processes (default 2)")
     score.add_argument("--explain", help="write full assessments as JSONL here")
     score.add_argument("--model", help="model directory (default: shipped model)")
+    score.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="local: this machine (default); dask: INPUT is a file, glob or "
+                            "folder of partitions (local or fsspec URL), OUTPUT a folder of part "
+                            "files with a _SUCCESS manifest (needs ponzidetect[dask])")
+    score.add_argument("--scheduler", help="with --engine dask: address of a running Dask "
+                                           "scheduler (tcp://HOST:8786); without it a local "
+                                           "cluster of --workers processes is started")
     score.set_defaults(func=cmd_score)
 
     train = sub.add_parser("train", help="train a model on labelled JSONL/CSV (text,label[,group])")
