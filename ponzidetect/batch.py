@@ -85,6 +85,7 @@ _TOP_FLAGS = 10
 _MAX_REASONS = 100
 _MAX_CRASHES = 20
 _IDLE_SECONDS = 60
+_CHUNK_CELLS = 100_000
 
 
 @dataclass(frozen=True)
@@ -862,8 +863,9 @@ def score_table(
         bar = stack.enter_context(tqdm(total=reader.row_count_hint(), unit=" rows",
                                        file=sys.stderr, disable=not progress,
                                        desc=for_terminal(source.name), dynamic_ncols=True))
+        rows = _chunk_rows(chunk_rows, len(reader.columns))
         stream = stack.enter_context(contextlib.closing(score_chunks(
-            reader.chunks(chunk_rows), text_column, scorer_factory, workers=workers,
+            reader.chunks(rows), text_column, scorer_factory, workers=workers,
             max_chars=max_chars, keep_explanations=explain is not None)))
         for chunk, outcomes in stream:
             writer.write(with_results(chunk.frame, outcomes, result_columns, names))
@@ -875,6 +877,12 @@ def score_table(
         stack.pop_all().close()  # write the files before reading the writer's notes
     notes.extend(writer.notes)
     return tally.summary(time.perf_counter() - started, target, explain, names, notes)
+
+
+def _chunk_rows(chunk_rows: int, columns: int) -> int:
+    """Fewer rows per chunk for wide tables, so the chunks in flight stay a bounded number of
+    cells (a JSONL file with 1,000 keys would otherwise hold 1,000 columns x 2,000 rows x 4)."""
+    return max(1, min(chunk_rows, _CHUNK_CELLS // max(columns, 1)))
 
 
 def _check_arguments(source: Path, target: Path, explain: Path | None, *, chunk_rows: int,

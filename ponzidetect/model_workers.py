@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["DetectorScorer", "assess_in_workers", "model_source", "shipped_model"]
 
 _BATCH = 32
+SUB_BATCH = 256
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,9 +83,15 @@ class DetectorScorer:
 
 
 def score_with_detector(detector: Detector, explain: bool, texts: list[str]) -> list[RowOutcome]:
-    """One outcome per text (all texts valid: the batch layer checked them)."""
+    """One outcome per text (all texts valid: the batch layer checked them).
+
+    Scored :data:`SUB_BATCH` texts at a time: one vectorised pass each, with the memory of
+    documents, evidence and hashed n-grams bounded whatever the chunk size.
+    """
     outcomes = []
-    for assessment in detector.score_batch(texts):
+    assessments = (assessment for start in range(0, len(texts), SUB_BATCH)
+                   for assessment in detector.score_batch(texts[start:start + SUB_BATCH]))
+    for assessment in assessments:
         outcomes.append(RowOutcome(
             score=round(assessment.probability, 6), risk=assessment.risk,
             flags=tuple(flag.flag_id for flag in assessment.red_flags), error="",

@@ -302,11 +302,19 @@ def _bad_lines(path: Path, scale: int) -> Path:
     return _write(path, b"\n".join([good, bad] * 10_000 * scale) + b"\n")
 
 
-def _strings_bomb(path: Path, scale: int) -> Path:
-    count = 3_000_000 * scale
+def _strings_bomb(path: Path, scale: int, *, last: bool = False) -> Path:
+    """10 million shared strings (about 400 kB packed); ``last``: the last row refers to the
+    last of them, so a reader must parse the whole table (or stop at its bound)."""
+    count = 10_000_000 * scale
     rows = [["id", "text"], *[[i, ("s", i)] for i in range(10)]]
+    if last:
+        rows.append([10, ("s", count - 1)])
     return write_xlsx(path, [("Data", rows)], shared=shared_strings(
         (f"{TEXT} {i}" if i < 10 else "a" for i in range(count)), count))
+
+
+def _strings_bomb_last(path: Path, scale: int) -> Path:
+    return _strings_bomb(path, scale, last=True)
 
 
 def _huge_string(path: Path, scale: int) -> Path:
@@ -358,6 +366,7 @@ CRAFTED = (
     Crafted("jsonl-deep-nesting", 6, ".jsonl", 2, _deep),
     Crafted("jsonl-10k-undecodable-lines", 8, ".jsonl", 20_000, _bad_lines),
     Crafted("xlsx-shared-strings-bomb", 9, ".xlsx", 10, _strings_bomb),
+    Crafted("xlsx-strings-bomb-last-ref", 9, ".xlsx", 11, _strings_bomb_last),
     Crafted("xlsx-200mb-shared-string", 9, ".xlsx", 2, _huge_string),
     Crafted("jsonl-10k-distinct-keys", 9, ".jsonl", 10_000, _many_keys),
     Crafted("tsv-carriage-return", 10, ".tsv", 5, _tsv_cr),

@@ -50,7 +50,7 @@ class Limits:
     cell_chars: int = 2_000_000
     record_chars: int = 8_000_000
     record_lines: int = 10_000
-    columns: int = 2_000
+    columns: int = 1_000
     json_depth: int = 100
     shared_strings: int = 2_000_000
     shared_string_chars: int = 64_000_000

@@ -21,6 +21,21 @@ __all__ = ["BLOCK_BYTES", "physical_lines", "unmark"]
 BLOCK_BYTES = 1 << 20
 _UNIVERSAL = re.compile(r"\r\n|\r|\n")  # terminators only: matching whole lines is quadratic
 _NEWLINE = re.compile(r"\n")
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # str.splitlines splits here
+
+
+def _split(text: str, universal: bool) -> list[str]:
+    """The lines of ``text`` with their terminators (the last one may have none)."""
+    if not _OTHER_BREAKS.search(text) and (universal or "\r" not in text):
+        return text.splitlines(keepends=True)  # the fast path: exactly the breaks we want
+    pattern = _UNIVERSAL if universal else _NEWLINE
+    lines, start = [], 0
+    for match in pattern.finditer(text):
+        lines.append(text[start:match.end()])
+        start = match.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
 
 
 def unmark(text: str) -> str:
@@ -61,22 +76,20 @@ def physical_lines(path: Path, encoding: str, *, max_chars: int,
             text = decoder.decode(block, final)
             if universal and pieces and pieces[-1].endswith("\r"):
                 text, pieces, held = "".join(pieces) + text, [], 0  # "\r" then maybe "\n"
-            if universal and "\r" in text:
-                ends = [match.end() for match in _UNIVERSAL.finditer(text)]
-                if ends and ends[-1] == len(text) and text.endswith("\r") and not final:
-                    ends.pop()  # a "\r" at the end of a block may be half of "\r\n"
-            else:
-                ends = [match.end() for match in _NEWLINE.finditer(text)]
+            lines = _split(text, universal)
+            if lines and lines[-1].endswith("\r") and universal and not final:
+                lines.pop()  # a "\r" at the end of a block may be half of "\r\n"
+            elif lines and not lines[-1].endswith(("\n", "\r") if universal else "\n"):
+                lines.pop()  # no terminator yet: the start of the next line
             start = 0
-            for end in ends:
+            for line in lines:
                 number += 1
-                if overlong or held + end - start > max_chars:
+                if overlong or held + len(line) > max_chars:
                     yield number, None
                 else:
-                    piece = text[start:end]
-                    yield number, "".join([*pieces, piece]) if pieces else piece
+                    yield number, "".join([*pieces, line]) if pieces else line
                 pieces, held, overlong = [], 0, False
-                start = end
+                start += len(line)
             tail = text[start:]
             if tail and not overlong:
                 held += len(tail)

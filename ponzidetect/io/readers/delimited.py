@@ -46,13 +46,17 @@ class _Lines:
 
     def __next__(self) -> str:
         item = self._back.popleft() if self._back else next(self._lines)
-        self.consumed.append(item)
+        consumed = self.consumed
+        consumed.append(item)
         text = item[1]
         if text is None:
             raise _RecordTooLong
-        self._chars += len(text)
-        if len(self.consumed) > self._max_lines or self._chars > self._max_chars:
-            raise _RecordTooLong
+        if len(consumed) > 1:  # a record on several lines: check its bounds
+            self._chars += len(text)
+            if len(consumed) > self._max_lines or self._chars > self._max_chars:
+                raise _RecordTooLong
+        else:
+            self._chars = len(text)
         return text
 
     def take(self) -> list[tuple[int, str | None]]:
@@ -148,13 +152,14 @@ class DelimitedReader:
 
     def _checked(self, consumed: list[tuple[int, str | None]], fields: list[str],
                  error: str = "") -> tuple[int, list[str], str]:
-        number = consumed[0][0]
-        if any(MARK in text for _, text in consumed if text):
+        number, first = consumed[0]
+        if (MARK in first if len(consumed) == 1 and first is not None
+                else any(MARK in text for _, text in consumed if text)):
             error = error or (f"line {number}: bytes that are not valid {self.encoding} (shown "
                               f"as \ufffd); {ENCODING_HINT}")
             fields = [unmark(field) for field in fields]
         limit = self.limits.cell_chars
-        if any(len(field) > limit for field in fields):
+        if fields and max(map(len, fields)) > limit:
             fields = [field[:limit] for field in fields]
             error = error or f"line {number}: a cell longer than {limit:,} characters was cut"
         return number, fields, error

@@ -14,14 +14,21 @@ from .cells import escape_formula, plain, safe_text, text
 __all__ = ["DelimitedWriter"]
 
 
+_RISKY = frozenset("=+-@\t\r")
+
+
 def _cell(value: object) -> object:
-    value = plain(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
-        return value
-    if isinstance(value, float):  # inf and -inf: a spreadsheet reads "-inf" as a formula
-        value = str(value)
+    if type(value) is str:  # the common case first: plain text
+        if value.isascii() and "\x00" not in value:
+            return escape_formula(value) if value[:1] in _RISKY else value
+    else:
+        value = plain(value)
+        if value is None:
+            return ""
+        if isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
+            return value
+        if isinstance(value, float):  # inf and -inf: a spreadsheet reads "-inf" as a formula
+            value = str(value)
     value = safe_text(value) if isinstance(value, str) else text(value)
     if "\x00" in value:  # NUL makes a text file look binary to every reader, ours included
         value = value.replace("\x00", "\ufffd")
@@ -48,7 +55,8 @@ class DelimitedWriter:
 
     def write(self, frame: pd.DataFrame) -> None:
         """Append rows."""
-        self._csv.writerows([_cell(value) for value in row]
+        cell = _cell
+        self._csv.writerows(["" if value is None else cell(value) for value in row]
                             for row in frame.itertuples(index=False, name=None))
 
     def finish(self) -> None:
