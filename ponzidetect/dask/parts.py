@@ -29,6 +29,7 @@ from ..batch import (
     RESULT_COLUMNS,
     ResultColumn,
     ScorerFactory,
+    _chunk_rows,
     _Tally,
     result_column_names,
     score_chunks,
@@ -158,7 +159,8 @@ def score_partition(partition: Partition, folder: str, options: PartOptions,
         names = result_column_names(reader.columns, result_columns)
         where = result_column_names([*reader.columns, *names], LOCATION_COLUMNS)
         with TableWriter(Path(folder) / name, options.out_fmt) as writer:
-            for chunk, outcomes in score_chunks(reader.chunks(options.chunk_rows),
+            rows = _chunk_rows(options.chunk_rows, len(reader.columns))  # as score_table
+            for chunk, outcomes in score_chunks(reader.chunks(rows),
                                                 options.text_column, scorer_factory,
                                                 workers=workers, max_chars=options.max_chars):
                 frame = with_results(chunk.frame, outcomes, result_columns, names)
