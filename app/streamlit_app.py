@@ -19,6 +19,16 @@ if str(HERE) not in sys.path:  # Streamlit adds the script folder; AppTest and i
 from triage.i18n import t  # noqa: E402
 from triage.ui import language_switch  # noqa: E402
 
+ZH_UPLOADER_CSS = (
+    "<style>"
+    '[data-testid="stFileUploaderDropzoneInstructions"]{display:none}'
+    '[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]{font-size:0}'
+    '[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] > *'
+    "{display:none}"
+    '[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after'
+    '{content:"上传";font-size:.875rem}'
+    "</style>")
+
 st.set_page_config(page_title="ponzidetect", page_icon="🔎", layout="wide")
 ui = language_switch()
 pages = [
@@ -28,6 +38,8 @@ pages = [
     st.Page(HERE / "views" / "model.py", title=t("page_model", ui), icon="📘", url_path="model"),
 ]
 page = st.navigation(pages, position="sidebar")
+if ui == "zh":  # Streamlit's own file-uploader words, in Chinese (they have no API)
+    st.markdown(ZH_UPLOADER_CSS, unsafe_allow_html=True)
 st.title(t("app_title", ui))
 st.warning(t("disclaimer", ui), icon="⚖️")
 page.run()

@@ -11,7 +11,10 @@ concatenations), then runs the stages of ``Detector.score`` one by one with
 - CSV read / write: ``tabular.read_chunks`` and ``tabular.TableWriter`` (what ``ponzidetect
   score`` uses), 2,000 rows per chunk;
 - ``Document.from_text`` (normalisation, offset map, language);
-- ``engine.run_flag(doc, spec)`` per flag (patterns, context and negation cues, extractor);
+- ``Registry.scan(doc)``: the one scan of every rule of the catalogue;
+- ``engine.run_flag(doc, spec, scan)`` per flag (patterns confirmed around their hits, context
+  and negation cues, extractor); ``engine.analyse`` skips flags without hits, this profile runs
+  every flag to show each one's cost;
 - ``features.document_row``;
 - ``text_channel.hashed_counts`` and ``model.text_channel.logit``;
 - ``model.contributions`` (LightGBM ``pred_contrib``).
@@ -93,15 +96,18 @@ def profile(source: Path, target: Path, detector: Detector) -> dict[str, Any]:
                 started = clock()
                 doc = Document.from_text(text)
                 seconds["Document.from_text (normalise, language)"] += clock() - started
+                started = clock()
+                scan = registry.scan(doc)
+                seconds["Registry.scan (one scan of every rule)"] += clock() - started
                 results = []
                 for spec in registry:
                     started = clock()
-                    results.append(engine.run_flag(doc, spec))
+                    results.append(engine.run_flag(doc, spec, scan))
                     seconds[f"flag {spec.id}"] += clock() - started
                     if spec.extractor:
                         extractor = engine.get_extractor(spec.extractor)
                         started = clock()
-                        list(extractor(doc, spec))
+                        list(extractor(doc, spec, scan))
                         extractor_seconds[f"flag {spec.id}"] += clock() - started
                 report = engine.FlagReport(doc.language, tuple(results))
                 started = clock()

@@ -1,7 +1,8 @@
 """Chinese numerals: parse 三, 二十, 一千五百, 1.5万, 三点五 and turn them into digits.
 
-Only runs that read as quantities are rewritten (followed by a unit or classifier, or inside
-百分之 / 千分之 / N成), so everyday words such as 一起 or 统一 stay untouched.
+Only runs that read as quantities are rewritten (followed by a unit, classifier or currency,
+inside 百分之 / 千分之 / N成, or a hundreds/thousands numeral ending a clause: 每月返一千二。), so
+everyday words such as 一起 or 统一 stay untouched.
 """
 
 from __future__ import annotations
@@ -34,10 +35,21 @@ _DIGIT_RUN = re.compile(r"\d{1,15}(?:\.\d{1,8})?|.", re.DOTALL)
 _PERCENT = re.compile(rf"(?P<kind>百分之|千分之|万分之)(?P<num>{_NUMBER})")
 _TENTHS = re.compile(rf"(?<![{_CN}\d])(?P<num>[一二两三四五六七八九十])成(?![功为立本交员熟果绩长人])")
 _QUANTITY = re.compile(rf"(?P<num>{_NUMBER})(?=[{_UNITS}])")
+# Currencies written after the amount: 一百U, 五千USDT, 三百美元. A single Chinese numeral before a
+# Latin letter is often part of a word (统一USDT结算), so those need two characters or more.
+_CURRENCY = re.compile(
+    rf"(?P<num>{_NUMBER})(?=美元|美金|欧元|港元|港币|日元|英镑|[Uu](?![A-Za-z])|USDT|usdt)")
 _BIG = re.compile(rf"(?P<num>{_BIG_NUMBER})")
+# A hundreds/thousands numeral that ends a clause is an amount too: 每月返一千二。 每天到账三百，
+_CLAUSE_END_NUMBER = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万亿\d])(?P<num>[一二两三四五六七八九十][零〇一二两三四五六七八九十]{0,2}[百千]"
+    r"[零〇一二两三四五六七八九十百]{0,4})(?=\s{0,2}(?:[，。,.！？!?；;、）)]|$))"
+)
 # Chat slang "1w" / "3.5W" for 万, only next to Chinese text ("投1w返3w", "月入5w").
 _W_SLANG = re.compile(r"(?<![A-Za-z\d.])(?P<num>\d{1,4}(?:\.\d{1,2})?)[wW](?![A-Za-z])")
 _HAN_NEAR = re.compile(r"[\u4e00-\u9fff]")
+# A character that _PERCENT, _TENTHS, _QUANTITY or _BIG needs before it can rewrite anything.
+_NUMERAL_CHAR = re.compile(f"[{_CN}万亿]")
 
 
 def parse_chinese_number(token: str) -> float | None:
@@ -144,6 +156,13 @@ def numeral_edits(text: str) -> list[Edit]:
         Sorted, non-overlapping ``(start, end, replacement)`` edits.
     """
     edits: list[Edit] = []
+    if _NUMERAL_CHAR.search(text) is None:  # every pattern but the 'w' slang needs one
+        if _HAN_NEAR.search(text) is None:
+            return edits
+        return _drop_overlaps([_edit(text, match, _format(float(match["num"]) * 10_000))
+                               for match in _W_SLANG.finditer(text)
+                               if _HAN_NEAR.search(text, max(0, match.start() - 3),
+                                                   min(len(text), match.end() + 3))])
     for match in _PERCENT.finditer(text):
         value = parse_chinese_number(match["num"])
         if value is not None:
@@ -153,12 +172,12 @@ def numeral_edits(text: str) -> list[Edit]:
         value = parse_chinese_number(match["num"])
         if value is not None:
             edits.append(_edit(text, match, _format(value * 10) + "%"))
-    for pattern in (_QUANTITY, _BIG):
+    for pattern in (_QUANTITY, _BIG, _CURRENCY, _CLAUSE_END_NUMBER):
         for match in pattern.finditer(text):
             token = match["num"]
             if _ARABIC.fullmatch(token):
                 continue
-            if len(token) == 1 and token in "两":
+            if len(token) == 1 and (token in "两" or pattern is _CURRENCY):
                 continue
             value = parse_chinese_number(token)
             if value is not None:

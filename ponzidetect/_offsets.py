@@ -85,31 +85,28 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, OffsetMap]:
     tuple of (str, OffsetMap)
         The edited text and the map from its positions back into ``text``.
     """
+    edits = list(edits)
+    if not edits:
+        return text, OffsetMap.identity(len(text))
     pieces: list[str] = []
-    start_parts: list[np.ndarray] = []
-    end_parts: list[np.ndarray] = []
     cursor = 0
     for start, end, replacement in edits:
-        if start > cursor:
-            pieces.append(text[cursor:start])
-            kept = np.arange(cursor, start, dtype=np.int64)
-            start_parts.append(kept)
-            end_parts.append(kept + 1)
-        if replacement:
-            pieces.append(replacement)
-            start_parts.append(np.full(len(replacement), start, dtype=np.int64))
-            end_parts.append(np.full(len(replacement), end, dtype=np.int64))
+        pieces.append(text[cursor:start])
+        pieces.append(replacement)
         cursor = end
-    if not pieces and cursor == 0:
-        return text, OffsetMap.identity(len(text))
-    if cursor < len(text):
-        pieces.append(text[cursor:])
-        kept = np.arange(cursor, len(text), dtype=np.int64)
-        start_parts.append(kept)
-        end_parts.append(kept + 1)
-    if not start_parts:
-        empty = np.zeros(0, dtype=np.int64)
-        return "", OffsetMap(empty, empty, len(text))
-    return "".join(pieces), OffsetMap(
-        np.concatenate(start_parts), np.concatenate(end_parts), len(text)
-    )
+    pieces.append(text[cursor:])
+    starts = np.fromiter((edit[0] for edit in edits), dtype=np.int64, count=len(edits))
+    ends = np.fromiter((edit[1] for edit in edits), dtype=np.int64, count=len(edits))
+    sizes = np.fromiter((len(edit[2]) for edit in edits), dtype=np.int64, count=len(edits))
+    # every source position emits its own character (1), an edit's replacement (at the edit's
+    # start) or nothing (inside an edit); an emitted character maps back to [position, end)
+    inside = np.zeros(len(text) + 1, dtype=np.int64)
+    np.add.at(inside, starts, 1)
+    np.add.at(inside, ends, -1)
+    emit = (np.cumsum(inside[:-1]) == 0).astype(np.int64)
+    emit[starts] = sizes
+    span_end = np.arange(1, len(text) + 1, dtype=np.int64)
+    span_end[starts] = ends
+    positions = np.arange(len(text), dtype=np.int64)
+    return "".join(pieces), OffsetMap(np.repeat(positions, emit), np.repeat(span_end, emit),
+                                      len(text))

@@ -791,6 +791,10 @@ def score_table(
     progress: bool | None = None,
     max_chars: int = MAX_CHARS,
     result_columns: Sequence[ResultColumn] = RESULT_COLUMNS,
+    extra_columns: Sequence[str] = (),
+    id_column: str | None = None,
+    row_columns: Callable[[int, pd.DataFrame], dict[str, Sequence[Any]]] | None = None,
+    total_rows: int | None = None,
 ) -> BatchSummary:
     """Score every row of a table file and write the table with the result columns added.
 
@@ -828,6 +832,15 @@ def score_table(
         Longer texts get an error instead of a score.
     result_columns : sequence of ResultColumn
         The columns to add, in order.
+    extra_columns : sequence of str
+        Names of the outcomes' ``extra`` values to add after ``result_columns`` (text columns).
+    id_column : str, optional
+        A column of the input whose value keys each ``explain_path`` line (``"id"``).
+    row_columns : callable, optional
+        ``row_columns(first_row, frame)`` returns more columns for a chunk (e.g. the scheme
+        clusters computed before scoring), written last.
+    total_rows : int, optional
+        The number of rows for the progress bar when the format cannot say cheaply.
 
     Returns
     -------
@@ -856,11 +869,16 @@ def score_table(
         if text_column not in reader.columns:
             raise MissingColumnError(missing_column_message(text_column, reader.columns,
                                                             source.name))
+        if id_column is not None and id_column not in reader.columns:
+            raise MissingColumnError(missing_column_message(id_column, reader.columns,
+                                                            source.name))
+        result_columns = (*result_columns, *(ResultColumn(name) for name in extra_columns))
         names = result_column_names(reader.columns, result_columns)
+        row_names: list[str] = []
         writer = stack.enter_context(TableWriter(target, out_fmt))
         explain_out = (stack.enter_context(atomic_write(explain, encoding="utf-8", newline="\n"))
                        if explain is not None else None)
-        bar = stack.enter_context(tqdm(total=reader.row_count_hint(), unit=" rows",
+        bar = stack.enter_context(tqdm(total=reader.row_count_hint() or total_rows, unit=" rows",
                                        file=sys.stderr, disable=not progress,
                                        desc=for_terminal(source.name), dynamic_ncols=True))
         rows = _chunk_rows(chunk_rows, len(reader.columns))
@@ -868,15 +886,22 @@ def score_table(
             reader.chunks(rows), text_column, scorer_factory, workers=workers,
             max_chars=max_chars, keep_explanations=explain is not None)))
         for chunk, outcomes in stream:
-            writer.write(with_results(chunk.frame, outcomes, result_columns, names))
+            scored = with_results(chunk.frame, outcomes, result_columns, names)
+            if row_columns is not None:
+                more = row_columns(chunk.start, chunk.frame)
+                row_names.extend(name for name in more if name not in row_names)
+                scored = scored.assign(**more)
+            writer.write(scored)
             if explain_out is not None:
-                _write_explanations(explain_out, chunk.start, outcomes)
+                ids = chunk.frame[id_column].tolist() if id_column is not None else None
+                _write_explanations(explain_out, chunk.start, outcomes, ids)
             tally.add(outcomes)
             bar.update(len(chunk))
         notes.extend(reader.notes)
         stack.pop_all().close()  # write the files before reading the writer's notes
     notes.extend(writer.notes)
-    return tally.summary(time.perf_counter() - started, target, explain, names, notes)
+    return tally.summary(time.perf_counter() - started, target, explain, (*names, *row_names),
+                         notes)
 
 
 def _chunk_rows(chunk_rows: int, columns: int) -> int:
@@ -899,12 +924,16 @@ def _check_arguments(source: Path, target: Path, explain: Path | None, *, chunk_
                                "choose another path")
 
 
-def _write_explanations(handle: IO[str], first_row: int, outcomes: list[RowOutcome]) -> None:
+def _write_explanations(handle: IO[str], first_row: int, outcomes: list[RowOutcome],
+                        ids: list[Any] | None = None) -> None:
     from .io.writers.cells import safe_text
 
     lines = []
-    for row, outcome in enumerate(outcomes, start=first_row):
-        record: dict[str, Any] = {"row": row}
+    for offset, outcome in enumerate(outcomes):
+        record: dict[str, Any] = {"row": first_row + offset}
+        if ids is not None:
+            key = ids[offset]
+            record = {"id": key.item() if isinstance(key, np.generic) else key, **record}
         if outcome.error:
             record["error"] = outcome.error
         elif outcome.explanation is not None:

@@ -11,18 +11,18 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .prefilter import Prefiltered
-from .regex_safety import UnsafePatternError, compile_safe
+from .regex_safety import UnsafePatternError
+from .scanner import Alternation, Rule, compile_alternation, compile_rule
 
 LANGS = ("en", "zh")
 KINDS = ("red_flag", "context")
 _ID = re.compile(r"[a-z][a-z0-9_]{1,47}")
+_ALTERNATIVE_ID = re.compile(r"[a-z][a-z0-9_]{0,47}")
 
 
 class CatalogueError(ValueError):
@@ -31,20 +31,36 @@ class CatalogueError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
-    """A named regular expression of one flag in one language."""
+    """A named regular expression of one flag in one language, or a list of named alternatives.
+
+    With alternatives, evidence names the branch that matched: ``<rule_id>.<alternative id>``.
+    """
 
     rule_id: str
     lang: str
-    regex: re.Pattern[str]
+    rule: Rule | Alternation
     weight: float
     requires_context: bool = False
-    scanner: Prefiltered | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str] | Alternation:
+        """The compiled pattern (matches ``Document.folded``)."""
+        return self.rule if isinstance(self.rule, Alternation) else self.rule.regex
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The rules a document scan must find for this pattern."""
+        return self.rule.rules if isinstance(self.rule, Alternation) else (self.rule,)
+
+    def rule_id_of(self, match: re.Match[str]) -> str:
+        """The rule id evidence from ``match`` carries."""
+        if isinstance(self.rule, Alternation):
+            return f"{self.rule_id}.{self.rule.branch(match)}"
+        return self.rule_id
 
     def finditer(self, folded: str) -> Iterator[re.Match[str]]:
-        """Matches in ASCII-folded text, scanning only around the pattern's required words."""
-        if self.scanner is None:
-            return self.regex.finditer(folded)
-        return self.scanner.finditer(folded)
+        """Matches in ASCII-folded text (the whole text; the engine scans around hits)."""
+        return self.rule.finditer(folded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +84,29 @@ class FlagSpec:
     rationale: str
     sources: tuple[str, ...]
     patterns: tuple[Pattern, ...]
-    context: Mapping[str, re.Pattern[str] | None]
-    negation: Mapping[str, re.Pattern[str] | None]
+    context: Mapping[str, Rule | None]
+    negation: Mapping[str, Rule | None]
     examples: Examples
     extractor: str | None = None
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     weight: float = 1.0
+    _by_lang: Mapping[str, tuple[Pattern, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        grouped: dict[str, list[Pattern]] = {}
+        for pattern in self.patterns:
+            grouped.setdefault(pattern.lang, []).append(pattern)
+        object.__setattr__(self, "_by_lang", {lang: tuple(items) for lang, items in grouped.items()})
 
     def patterns_for(self, lang: str) -> tuple[Pattern, ...]:
-        """The patterns of one language (grouped once, on first use)."""
-        return _patterns_by_lang(self.patterns).get(lang, ())
+        """The patterns of one language, in file order."""
+        return self._by_lang.get(lang, ())
+
+    def scan_rules(self) -> tuple[Rule, ...]:
+        """The rules a document scan must find: patterns and context cues (negation cues run on
+        the clause before each piece of evidence, not on the whole text)."""
+        cues = tuple(rule for rule in self.context.values() if rule is not None)
+        return tuple(rule for pattern in self.patterns for rule in pattern.rules) + cues
 
     def name(self, lang: str = "en") -> str:
         """Display name in ``lang`` (``en`` or ``zh``)."""
@@ -99,14 +128,6 @@ class FlagSpec:
         }
 
 
-@cache
-def _patterns_by_lang(patterns: tuple[Pattern, ...]) -> dict[str, tuple[Pattern, ...]]:
-    grouped: dict[str, list[Pattern]] = {}
-    for pattern in patterns:
-        grouped.setdefault(pattern.lang, []).append(pattern)
-    return {lang: tuple(items) for lang, items in grouped.items()}
-
-
 def default_catalogue_dir() -> Path:
     """The catalogue shipped with the package (``features/`` in a source checkout)."""
     source_tree = Path(__file__).resolve().parent.parent / "features"
@@ -115,13 +136,39 @@ def default_catalogue_dir() -> Path:
     return Path(str(resources.files("ponzidetect").joinpath("_features")))
 
 
-def _cue_regex(cues: list[str], where: str) -> re.Pattern[str] | None:
+def _cue_rule(cues: list[str], where: str, name: str) -> Rule | None:
     if not cues:
         return None
     try:
-        return compile_safe("|".join(f"(?:{cue})" for cue in cues))
+        return compile_rule("|".join(f"(?:{cue})" for cue in cues), name=name, fold=True)
     except UnsafePatternError as error:
         raise CatalogueError(f"{where}: {error}") from error
+
+
+def _pattern_rule(raw: Mapping[str, Any], place: str, name: str) -> Rule | Alternation:
+    """A pattern's ``regex`` or its ``alternatives`` (``verbose = true``: ``re.VERBOSE``)."""
+    flags = re.VERBOSE if raw.get("verbose", False) else 0
+    if ("regex" in raw) == ("alternatives" in raw):
+        raise CatalogueError(f"{place}: give either 'regex' or 'alternatives'")
+    try:
+        if "regex" in raw:
+            return compile_rule(_require(raw, "regex", str, place), flags, name=name, fold=True)
+        alternatives = _require(raw, "alternatives", list, place)
+        pairs = []
+        for number, alternative in enumerate(alternatives, start=1):
+            where = f"{place} alternative #{number}"
+            if not isinstance(alternative, dict):
+                raise CatalogueError(f"{where}: must be a table {{id = ..., regex = ...}}")
+            alternative_id = _require(alternative, "id", str, where)
+            if not _ALTERNATIVE_ID.fullmatch(alternative_id):
+                raise CatalogueError(f"{where}: id '{alternative_id}' must be lower-case ASCII "
+                                     "snake_case")
+            pairs.append((alternative_id, _require(alternative, "regex", str, where)))
+        return compile_alternation(pairs, flags, name=name, fold=True)
+    except (UnsafePatternError, ValueError) as error:
+        if isinstance(error, CatalogueError):
+            raise
+        raise CatalogueError(f"{place}: {error}") from error
 
 
 def _require(data: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
@@ -173,17 +220,14 @@ def parse_flag(data: Mapping[str, Any], where: str, common: Mapping[str, Any]) -
         lang = _require(raw, "lang", str, place)
         if lang not in LANGS:
             raise CatalogueError(f"{place}: lang must be en or zh")
-        try:
-            regex = compile_safe(_require(raw, "regex", str, place))
-        except UnsafePatternError as error:
-            raise CatalogueError(f"{place}: {error}") from error
+        rule_id = str(raw.get("id", f"{lang}.{index + 1}"))
+        rule = _pattern_rule(raw, place, f"{flag_id}.{rule_id}")
         patterns.append(Pattern(
-            rule_id=str(raw.get("id", f"{lang}.{index + 1}")),
+            rule_id=rule_id,
             lang=lang,
-            regex=regex,
+            rule=rule,
             weight=float(raw.get("weight", 1.0)),
             requires_context=bool(raw.get("requires_context", False)),
-            scanner=Prefiltered.build(regex),
         ))
     extractor = data.get("extractor")
     if not patterns and not extractor:
@@ -211,10 +255,13 @@ def parse_flag(data: Mapping[str, Any], where: str, common: Mapping[str, Any]) -
         sources=tuple(data.get("sources", [])),
         patterns=tuple(patterns),
         context=MappingProxyType({
-            lang: _cue_regex(context.get(lang, []), f"{where} [context]") for lang in LANGS
+            lang: _cue_rule(context.get(lang, []), f"{where} [context]", f"{flag_id}.context.{lang}")
+            for lang in LANGS
         }),
         negation=MappingProxyType({
-            lang: _cue_regex(negation.get(lang, []), f"{where} [negation]") for lang in LANGS
+            lang: _cue_rule(negation.get(lang, []), f"{where} [negation]",
+                            f"{flag_id}.negation.{lang}")
+            for lang in LANGS
         }),
         examples=Examples(MappingProxyType(positive), MappingProxyType(negative)),
         extractor=extractor,

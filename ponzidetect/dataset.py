@@ -1,7 +1,7 @@
 """Load labelled texts (JSONL or CSV) for training, evaluation and the flag audit.
 
-Rows need ``text`` and ``label`` (0 or 1); ``id``, ``lang``, ``genre``, ``group`` and ``source``
-are optional. A bad row is rejected with its file and line number, never silently dropped.
+Rows need ``text`` and ``label`` (0 or 1); ``id``, ``lang``, ``genre``, ``kind``, ``group`` and
+``source`` are optional. A bad row is rejected with its file and line number, never silently dropped.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 REQUIRED = ("text", "label")
-OPTIONAL = ("id", "lang", "genre", "group", "source")
+OPTIONAL = ("id", "lang", "genre", "kind", "group", "source")
+COLUMNS = ("id", "text", "label", "lang", "genre", "kind", "group", "source", "file")
 
 
 class DatasetError(ValueError):
@@ -29,7 +30,7 @@ class LabelledData:
     Attributes
     ----------
     frame : pandas.DataFrame
-        Columns ``id, text, label, lang, genre, group, source, file``.
+        Columns ``id, text, label, lang, genre, kind, group, source, file``.
     fingerprint : str
         SHA-256 over ids, labels and texts, recorded in model artifacts.
     """
@@ -92,6 +93,7 @@ def _validate(row: dict, path: Path) -> dict:
     clean["group"] = str(clean["group"] or clean["id"])
     clean["lang"] = str(clean["lang"] or "")
     clean["genre"] = str(clean["genre"] or "")
+    clean["kind"] = str(clean["kind"] or "")
     clean["source"] = str(clean["source"] or "")
     clean["file"] = path.stem
     return clean
@@ -129,8 +131,7 @@ def load_labelled(paths: Sequence[Path | str]) -> LabelledData:
     for path in files:
         raw_rows = _rows_from_csv(path) if path.suffix == ".csv" else _rows_from_jsonl(path)
         rows.extend(_validate(row, path) for row in raw_rows)
-    frame = pd.DataFrame(rows, columns=["id", "text", "label", "lang", "genre", "group", "source",
-                                        "file"])
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
     duplicated = frame["id"][frame["id"].duplicated()].unique().tolist()
     if duplicated:
         raise DatasetError(f"duplicate ids: {', '.join(duplicated[:5])}")

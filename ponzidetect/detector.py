@@ -1,4 +1,4 @@
-"""The :class:`Detector`: load a model once, score texts, lists, frames and files."""
+"""The :class:`Detector`: load a model once, score texts, lists and frames."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .assessment import Assessment, FlagContribution
+from .assessment import BAND_ZH, Assessment, FlagContribution
 from .batch import MAX_CHARS
 from .document import Document
-from .engine import FlagReport, analyse
-from .features import document_row
+from .engine import FlagReport
+from .features import analyse_texts, fired_red_flags
 from .model import RiskModel, load_model
 from .text_channel import hashed_counts
+from .text_kind import KINDS
+from .wording import explain_wording
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,28 +43,17 @@ def check_text(text: object, max_chars: int = MAX_CHARS) -> str:
     return text
 
 
-CONTEXT_FLAGS = frozenset({"reporting_frame", "warning_frame", "call_to_action", "risk_disclaimer"})
-
-
-def text_kind(report: FlagReport) -> str:
-    """``report``, ``warning``, ``promotion`` or ``other``, from the context flags.
-
-    Reporting (news, court) wins when it is at least as frequent as warning and call-to-action
-    cues; a warning needs more warning cues than calls to action; any red flag or call to action
-    makes a promotion.
-    """
+def rule_text_kind(report: FlagReport) -> str:
+    """The voice from context flags alone, for models trained without a voice classifier."""
     counts = {result.flag_id: result.count for result in report.results}
     reporting = counts.get("reporting_frame", 0)
     warning = counts.get("warning_frame", 0)
     action = counts.get("call_to_action", 0)
-    red = any(result.fired and result.flag_id not in CONTEXT_FLAGS for result in report.results)
     if reporting and reporting >= warning and reporting >= action:
-        return "report"
+        return "case_account"
     if warning and warning > action:
         return "warning"
-    if action or red:
-        return "promotion"
-    return "other"
+    return "promotion" if action or any(r.fired for r in report.results) else "other"
 
 
 class Detector:
@@ -89,16 +80,9 @@ class Detector:
                  max_chars: int = MAX_CHARS) -> None:
         self.model = model if isinstance(model, RiskModel) else load_model(model)
         self.max_chars = max_chars
-        self._flag_slices = self._slices()
-
-    def _slices(self) -> dict[str, list[int]]:
-        slices: dict[str, list[int]] = {}
-        for index, name in enumerate(self.model.feature_names):
-            slices.setdefault(name.split("__", 1)[0], []).append(index)
-        return slices
 
     def score(self, text: str) -> Assessment:
-        """Assess one text.
+        """Assess one text, with contributions and the wording explained.
 
         Parameters
         ----------
@@ -111,33 +95,56 @@ class Detector:
         """
         return self.score_batch([text])[0]
 
-    def score_batch(self, texts: list[str]) -> list[Assessment]:
+    def score_batch(self, texts: list[str], explain: bool = True) -> list[Assessment]:
         """Assess a list of texts with one vectorised pass through the model.
 
-        Faster than calling :meth:`score` per text (one hashing, one booster call); every text
-        must pass :func:`check_text` (use :meth:`outcomes` for per-row errors instead).
-        """
-        registry = self.model.registry
-        docs = [Document.from_text(check_text(text, self.max_chars)) for text in texts]
-        if not docs:
-            return []
-        reports = [analyse(doc, registry) for doc in docs]
-        matrix = np.vstack([document_row(d, r, registry) for d, r in zip(docs, reports, strict=True)])
-        if self.model.text_channel is not None:
-            logits = self.model.text_channel.logit(hashed_counts([doc.folded for doc in docs]))
-            matrix = np.hstack([matrix, logits.reshape(-1, 1)])
-        contributions = self.model.contributions(matrix)
-        return [self._assessment(doc, report, row)
-                for doc, report, row in zip(docs, reports, contributions, strict=True)]
+        Parameters
+        ----------
+        texts : list of str
+            Every text must pass :func:`check_text` (use :meth:`outcomes` for per-row errors).
+        explain : bool
+            Compute exact per-feature contributions and the wording's n-grams (the app,
+            ``--explain`` and case reports need them). Without, flags are ordered by evidence
+            strength and contributions are 0.0 — several times faster for batch scoring.
 
-    def _assessment(self, doc: Document, report: FlagReport,
-                    contributions: np.ndarray) -> Assessment:
-        registry = self.model.registry
-        raw = float(contributions.sum())
-        probability = float(self.model.calibration(np.array([raw]))[0])
+        Returns
+        -------
+        list of Assessment
+        """
+        model = self.model
+        checked = [check_text(text, self.max_chars) for text in texts]
+        if not checked:
+            return []
+        docs, reports = analyse_texts(checked, model.registry)
+        flags = model.layout.matrix(docs, reports)
+        counts = hashed_counts([doc.folded for doc in docs])
+        wording_scores = model.wording_scores(counts)
+        has_red_flag = fired_red_flags(flags, model.layout)
+        kinds = (model.kind_model.probabilities(counts) if model.kind_model is not None else None)
+        if explain:
+            contributions = model.contributions(flags)
+            raw = contributions.sum(axis=1) + model.combiner.wording(wording_scores)
+        else:
+            contributions = None
+            raw = model.combiner.logit(
+                model.booster.predict(flags, raw_score=True, num_threads=1), wording_scores)
+        probabilities = model.thresholds.gate(1.0 / (1.0 + np.exp(-raw)), has_red_flag)
+        return [
+            self._assessment(doc, report, float(raw[i]), float(probabilities[i]),
+                             float(wording_scores[i]), bool(has_red_flag[i]),
+                             None if contributions is None else contributions[i],
+                             None if kinds is None else kinds[i])
+            for i, (doc, report) in enumerate(zip(docs, reports, strict=True))
+        ]
+
+    def _assessment(self, doc: Document, report: FlagReport, raw: float, probability: float,
+                    wording_score: float, has_red_flag: bool, contributions: np.ndarray | None,
+                    kind_probs: np.ndarray | None) -> Assessment:
+        model = self.model
+        layout = model.layout
         flags = []
-        for spec, result in zip(registry, report.results, strict=True):
-            share = float(contributions[self._flag_slices[spec.id]].sum())
+        for spec, result in zip(model.registry, report.results, strict=True):
+            share = 0.0 if contributions is None else float(contributions[layout.flag(spec.id)].sum())
             if not result.fired and not result.negated_count and abs(share) < 1e-9:
                 continue
             flags.append(FlagContribution(
@@ -145,20 +152,51 @@ class Detector:
                 family=spec.family, kind=spec.kind, contribution=share, fired=result.fired,
                 value=result.value, unit=result.unit, evidence=result.evidence,
             ))
-        flags.sort(key=lambda flag: (-flag.contribution, flag.flag_id))
+        flags.sort(key=lambda f: (f.kind != "red_flag", not f.fired, -f.contribution, -f.strength,
+                                  f.flag_id))
+        wording_contribution = float(model.combiner.wording(wording_score))
+        wording = None
+        if contributions is not None and model.text_channel is not None:
+            wording = explain_wording(doc, model.text_channel,
+                                      lambda logit: float(model.combiner.wording(logit)))
+        if kind_probs is not None:
+            classes = model.kind_model.classes  # type: ignore[union-attr]
+            ranked = sorted(zip(classes, kind_probs.tolist(), strict=True), key=lambda kp: -kp[1])
+            kind_probabilities = tuple((k, float(p)) for k, p in ranked)
+            text_kind = kind_probabilities[0][0]
+        else:
+            text_kind = rule_text_kind(report)
+            kind_probabilities = tuple((k, float(k == text_kind)) for k in KINDS)
+        base = float(contributions[-1]) if contributions is not None else 0.0
+        other = (float(contributions[layout.doc].sum()) if contributions is not None else 0.0)
         return Assessment(
             probability=probability,
-            risk=self.model.thresholds.band(probability),
-            threshold=self.model.thresholds.high,
+            risk=model.thresholds.band(probability),
+            threshold=model.thresholds.high,
             language=doc.language,
-            text_kind=text_kind(report),
-            model_version=self.model.version,
-            base_value=float(contributions[-1]),
+            text_kind=text_kind,
+            kind_probabilities=kind_probabilities,
+            model_version=model.version,
+            base_value=base,
             raw_score=raw,
-            other_contribution=float(contributions[self._flag_slices.get("doc", [])].sum()),
-            text_contribution=float(contributions[self._flag_slices.get("text", [])].sum()),
+            other_contribution=other,
+            text_contribution=wording_contribution,
             flags=tuple(flags),
+            wording=wording,
+            gated=not has_red_flag and probability < 1.0 / (1.0 + np.exp(-raw)) - 1e-12,
         )
+
+    def band_meaning(self, band: str, lang: str = "en") -> str:
+        """What a band has meant on held-out sources (from the model's evaluation), or ``""``."""
+        measured = self.model.meta.get("band_precision", {}).get(band)
+        if not measured or measured.get("precision") is None:
+            return ""
+        share = f"{measured['precision']:.0%}"
+        if lang == "zh":
+            return (f"在留出来源评估中，{BAND_ZH[band]}风险文本里 {share} 确为资金盘/传销类"
+                    f"（{measured['n']} 篇）。")
+        return (f"On held-out sources, {share} of texts in the {band} band were schemes "
+                f"({measured['n']} texts, leave-one-source-out).")
 
     def score_many(self, texts: Iterable[str], workers: int = 1) -> Iterator[Assessment]:
         """Assess many texts, in order; ``workers > 1`` uses that many processes.
@@ -187,15 +225,12 @@ class Detector:
         return score_frame(frame, text_column, DetectorScorer(explain=explain, detector=self),
                            max_chars=self.max_chars, explain=explain)
 
-    def outcome(self, value: object, explain: bool = False) -> dict[str, Any]:
-        """Score one cell, turning bad input into an error message instead of an exception."""
-        return self.outcomes([value], explain)[0]
-
     def outcomes(self, values: list[object], explain: bool = False) -> list[dict[str, Any]]:
         """Score cells in one batch; bad cells get an ``error`` message, never an exception.
 
         Returns one dict per cell with ``score``, ``risk``, ``flags`` (red-flag ids, strongest
-        first), ``error`` and ``explanation`` (the assessment dict when ``explain``).
+        first), ``text_kind``, ``language``, ``error`` and ``explanation`` (the assessment dict
+        when ``explain``).
         """
         from .batch import score_cells
         from .model_workers import DetectorScorer
@@ -221,8 +256,8 @@ def score(text: str) -> Assessment:
     Returns
     -------
     Assessment
-        Probability, risk band, threshold, language, text kind, model version, and the flags
-        sorted by contribution with their evidence.
+        Probability, risk band, threshold, language, voice, model version, the flags with their
+        evidence and contributions, and the wording channel's n-grams.
 
     Examples
     --------

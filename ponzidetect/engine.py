@@ -1,29 +1,32 @@
 """Run the red-flag catalogue over a document and collect evidence.
 
-One engine, one registry: every flag's patterns run on the normalised text in the languages the
-document contains, code extractors add parsed spans, overlapping spans of a flag are merged,
-negation cues mark evidence as negated, and every span is mapped back to the raw text.
+One engine, one registry: the registry's :class:`~ponzidetect.scanner.Database` scans the
+normalised text once for every rule (catalogue patterns, context cues, extractor regexes); each
+flag's patterns are then confirmed around their hits in the languages the document contains,
+code extractors add parsed spans, overlapping spans of a flag are merged, negation cues in the
+clause before a span mark it as negated, and every span is mapped back to the raw text. How far
+context and negation reach is one table, :data:`ponzidetect.radii.RADII`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .catalogue import FlagSpec, load_catalogue
-from .document import Document
+from .document import GC_PAUSE_CHARS, Document, collector_paused
 from .evidence import Evidence, FlagResult
-from .extractors import Candidate, get_extractor
+from .extractors import Candidate, extractor_rules, get_extractor
+from .radii import RADII
+from .scanner import Database, Rule, Scan
 
 MAX_EVIDENCE = 20
 _CLAUSE_EN = re.compile(r"[.!?;:\n]")
 _CLAUSE_ZH = re.compile(r"[。！？；：，,!?;:\n]")
-_NEGATION_WORDS_EN = 6
-_NEGATION_CHARS_ZH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +37,38 @@ class Registry:
     ----------
     flags : tuple of FlagSpec
         Sorted by id.
+
+    Attributes
+    ----------
+    database : Database
+        Every rule of these flags and of their extractors, for one scan per document.
     """
 
     flags: tuple[FlagSpec, ...]
+    database: Database = field(init=False, repr=False, compare=False)
+    _plan: tuple[tuple[FlagSpec, frozenset[int] | None, FlagResult], ...] = field(
+        init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rules: list[Rule] = []
+        triggers: list[tuple[Rule, ...] | None] = []
+        for spec in self.flags:
+            rules.extend(spec.scan_rules())
+            found = tuple(rule for pattern in spec.patterns for rule in pattern.rules)
+            if spec.extractor:
+                declared = extractor_rules(spec.extractor, spec)
+                rules.extend(declared)
+                found = found + declared if declared else None  # type: ignore[assignment]
+            triggers.append(found)
+        database = Database(rules)
+        object.__setattr__(self, "database", database)
+        object.__setattr__(self, "_plan", tuple(
+            (spec, None if found is None else database.indices(found), FlagResult(spec.id, (), 0, 0))
+            for spec, found in zip(self.flags, triggers, strict=True)))
+
+    def scan(self, doc: Document) -> Scan:
+        """Scan ``doc``'s folded text once for every rule."""
+        return self.database.scan(doc.folded)
 
     @classmethod
     def load(cls, directory: Path | str | None = None) -> Registry:
@@ -122,13 +154,12 @@ class FlagReport:
 
 
 def _clause_tail(text: str, start: int, lang: str) -> str:
+    radii = RADII[lang]
+    segment = text[max(0, start - radii.clause):start]
     if lang == "zh":
-        segment = text[max(0, start - 24):start]
-        parts = _CLAUSE_ZH.split(segment)
-        return parts[-1][-_NEGATION_CHARS_ZH:]
-    segment = text[max(0, start - 80):start]
+        return _CLAUSE_ZH.split(segment)[-1][-radii.negation_tokens:]
     tail = _CLAUSE_EN.split(segment)[-1]
-    return " ".join(tail.split()[-_NEGATION_WORDS_EN:])
+    return " ".join(tail.split()[-radii.negation_tokens:])
 
 
 def _negation(spec: FlagSpec, text: str, start: int, lang: str) -> str | None:
@@ -139,29 +170,30 @@ def _negation(spec: FlagSpec, text: str, start: int, lang: str) -> str | None:
     return found.group() if found else None
 
 
-def _context(spec: FlagSpec, text: str, start: int, end: int, lang: str) -> str | None:
+def _context(spec: FlagSpec, scan: Scan, start: int, end: int, lang: str) -> str | None:
     cues = spec.context.get(lang)
     if cues is None:
         return None
-    radius = 100 if lang == "en" else 30
-    found = cues.search(text, max(0, start - radius), min(len(text), end + radius))
+    radius = RADII[lang].context
+    found = scan.search(cues, max(0, start - radius), min(len(scan.text), end + radius))
     return found.group() if found else None
 
 
-def _pattern_candidates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
+def _pattern_candidates(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[Candidate]:
     for lang in doc.languages():
         for pattern in spec.patterns_for(lang):
-            for match in pattern.finditer(doc.folded):
+            for match in scan.finditer(pattern.rule):
                 if match.end() == match.start():
                     continue
-                weight, note = pattern.weight, f"pattern {pattern.rule_id}"
-                cue = _context(spec, doc.folded, match.start(), match.end(), lang)
+                rule_id = pattern.rule_id_of(match)
+                weight, note = pattern.weight, f"pattern {rule_id}"
+                cue = _context(spec, scan, match.start(), match.end(), lang)
                 if pattern.requires_context and cue is None:
                     continue
                 if cue is not None:
                     weight, note = min(1.0, weight * 1.25), f"{note}, context '{cue}'"
                 value = _group_value(match)
-                yield Candidate(match.start(), match.end(), pattern.rule_id, weight, lang, value,
+                yield Candidate(match.start(), match.end(), rule_id, weight, lang, value,
                                 None, note)
 
 
@@ -200,7 +232,7 @@ def _summary_value(spec: FlagSpec, evidence: list[Evidence]) -> tuple[Any, str |
     return best.value, best.unit
 
 
-def run_flag(doc: Document, spec: FlagSpec) -> FlagResult:
+def run_flag(doc: Document, spec: FlagSpec, scan: Scan | None = None) -> FlagResult:
     """Evaluate one flag on one document.
 
     Parameters
@@ -209,14 +241,19 @@ def run_flag(doc: Document, spec: FlagSpec) -> FlagResult:
         The prepared text.
     spec : FlagSpec
         The flag.
+    scan : Scan, optional
+        The document's scan by the registry's database (:meth:`Registry.scan`); without it
+        every rule runs on the whole text (same result, slower).
 
     Returns
     -------
     FlagResult
     """
-    candidates = list(_pattern_candidates(doc, spec))
+    if scan is None:
+        scan = Database((), backend="python").scan(doc.folded)
+    candidates = list(_pattern_candidates(doc, spec, scan))
     if spec.extractor:
-        candidates.extend(get_extractor(spec.extractor)(doc, spec))
+        candidates.extend(get_extractor(spec.extractor)(doc, spec, scan))
     evidence: list[Evidence] = []
     count = negated_count = 0
     for candidate in _merge(candidates):
@@ -240,7 +277,16 @@ def run_flag(doc: Document, spec: FlagSpec) -> FlagResult:
 def analyse(doc: Document, registry: Registry | None = None) -> FlagReport:
     """Run every flag of ``registry`` on ``doc``."""
     registry = registry or default_registry()
-    return FlagReport(doc.language, tuple(run_flag(doc, spec) for spec in registry))
+    with collector_paused(len(doc.folded) >= GC_PAUSE_CHARS):
+        scan = registry.scan(doc)
+        results = []
+        for spec, triggers, empty in registry._plan:
+            if triggers is not None and not scan.any_hit(triggers):
+                results.append(empty)  # no rule of the flag can match: the shared empty result
+            else:
+                results.append(run_flag(doc, spec, scan))
+    return FlagReport(doc.language, tuple(results))
+
 
 
 def extract_flags(text: str, registry: Registry | None = None) -> FlagReport:

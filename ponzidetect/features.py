@@ -1,35 +1,32 @@
-"""Feature matrix over the red-flag registry: a scikit-learn compatible transformer.
+"""The evidence feature matrix: one builder for training and scoring, with named column slices.
 
 One feature per concept, not per language: English and Chinese evidence of a flag feed the same
 columns. Names are ASCII ``<flag_id>__<stat>``; document-level columns start with ``doc__``.
+:class:`FeatureLayout` knows, for the registry it was built from, which columns belong to which
+flag, to the red flags, to the context flags and to the document, so callers never split names.
+
+Only evidence goes in: what the catalogue found, how often, how strongly, its parsed values, the
+language and length of the text. The wording channel (character n-grams) is kept outside this
+matrix on purpose (see :mod:`ponzidetect.model`), so the booster's decisions rest on evidence.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from .document import Document
-from .engine import FlagReport, Registry, analyse, default_registry
+from .engine import FlagReport, Registry, analyse
 
 FLAG_STATS = ("any", "count", "strength", "negated", "value", "density")
-DOC_FEATURES = (
-    "doc__lang_zh", "doc__lang_mixed", "doc__log_chars", "doc__n_red_flags", "doc__n_families",
-    "doc__percent_per_kchar", "doc__digit_share", "doc__edited_share",
-)
+DOC_FEATURES = ("doc__lang_zh", "doc__lang_mixed", "doc__log_chars", "doc__n_red_flags",
+                "doc__n_families")
 COUNT_CAP = 20
-_PERCENT = re.compile(r"%")
-_DIGIT = re.compile(r"\d")
-
-
-def feature_names(registry: Registry) -> list[str]:
-    """All column names, in matrix order, for ``registry``."""
-    names = [f"{spec.id}__{stat}" for spec in registry for stat in FLAG_STATS]
-    return names + list(DOC_FEATURES)
+RISING_STATS = frozenset({"any", "count", "strength", "density"})
 
 
 def _numeric(value: object) -> float:
@@ -40,88 +37,119 @@ def _numeric(value: object) -> float:
     return math.nan
 
 
-def document_row(doc: Document, report: FlagReport, registry: Registry) -> np.ndarray:
-    """The feature vector of one analysed document."""
-    kchars = max(len(doc.text), 1) / 1000
-    row: list[float] = []
-    red_flags = 0
-    families: set[str] = set()
-    for spec, result in zip(registry, report.results, strict=True):
-        count = min(result.count, COUNT_CAP)
-        row.extend((
-            float(result.fired),
-            float(count),
-            result.strength,
-            float(min(result.negated_count, COUNT_CAP)),
-            _numeric(result.value),
-            result.count / kchars if kchars >= 1 else float(result.count),
-        ))
-        if result.fired and spec.kind == "red_flag":
-            red_flags += 1
-            families.add(spec.family)
-    sample = doc.text[:50_000]
-    row.extend((
-        float(doc.language == "zh"),
-        float(doc.language == "mixed"),
-        math.log1p(len(doc.raw)),
-        float(red_flags),
-        float(len(families)),
-        len(_PERCENT.findall(sample)) / max(len(sample), 1) * 1000,
-        len(_DIGIT.findall(sample)) / max(len(sample), 1),
-        0.0 if doc.offsets.is_identity else abs(len(doc.raw) - len(doc.text)) / max(len(doc.raw), 1),
-    ))
-    return np.asarray(row, dtype=np.float64)
-
-
-def featurize(texts: Sequence[str], registry: Registry) -> tuple[np.ndarray, list[str]]:
-    """Flag and document features of ``texts``, plus their normalised case-folded views.
-
-    The folded views feed the text channel, so each text is normalised only once.
-    """
-    rows, folded = [], []
-    for text in texts:
-        doc = Document.from_text(str(text))
-        rows.append(document_row(doc, analyse(doc, registry), registry))
-        folded.append(doc.folded)
-    width = len(feature_names(registry))
-    matrix = np.vstack(rows) if rows else np.zeros((0, width))
-    return matrix, folded
-
-
-class FlagFeaturizer(TransformerMixin, BaseEstimator):
-    """Turn texts into the red-flag feature matrix.
+@dataclass(frozen=True)
+class FeatureLayout:
+    """Column names and named slices of the evidence matrix for one registry.
 
     Parameters
     ----------
-    catalogue_dir : str or None
-        Catalogue folder; the shipped catalogue when None.
+    registry : Registry
+        The catalogue; its flag order is the column order.
 
     Examples
     --------
-    >>> featurizer = FlagFeaturizer().fit(["x"])
-    >>> matrix = featurizer.transform(["Guaranteed 2% daily returns"])
-    >>> matrix.shape[0], "guaranteed_returns__any" in featurizer.get_feature_names_out()
-    (1, True)
+    >>> from ponzidetect.engine import default_registry
+    >>> layout = FeatureLayout(default_registry())
+    >>> layout.names[layout.flag("guaranteed_returns")][0]
+    'guaranteed_returns__any'
+    >>> layout.names[layout.doc][0]
+    'doc__lang_zh'
     """
 
-    def __init__(self, catalogue_dir: str | None = None) -> None:
-        self.catalogue_dir = catalogue_dir
+    registry: Registry
 
-    def _registry(self) -> Registry:
-        return default_registry() if self.catalogue_dir is None else Registry.load(self.catalogue_dir)
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        """All column names, in matrix order."""
+        flags = [f"{spec.id}__{stat}" for spec in self.registry for stat in FLAG_STATS]
+        return tuple(flags + list(DOC_FEATURES))
 
-    def fit(self, texts: Iterable[str] | None = None, y: object = None) -> FlagFeaturizer:
-        """Record the registry's feature names (no learning happens here)."""
-        registry = self._registry()
-        self.registry_ = registry
-        self.feature_names_out_ = np.asarray(feature_names(registry), dtype=object)
-        self.n_features_out_ = len(self.feature_names_out_)
-        return self
+    def flag(self, flag_id: str) -> slice:
+        """The columns of one flag."""
+        index = self.registry.ids.index(flag_id)
+        return slice(index * len(FLAG_STATS), (index + 1) * len(FLAG_STATS))
 
-    def transform(self, texts: Sequence[str]) -> np.ndarray:
-        """Feature matrix of ``texts`` (one row per text)."""
-        return featurize(texts, self.registry_)[0]
+    @property
+    def doc(self) -> slice:
+        """The document-level columns."""
+        start = len(self.registry) * len(FLAG_STATS)
+        return slice(start, start + len(DOC_FEATURES))
 
-    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        """ASCII feature names ``<flag_id>__<stat>`` and ``doc__*``."""
-        return self.feature_names_out_
+    @cached_property
+    def red_flag_ids(self) -> tuple[str, ...]:
+        """Ids of flags of kind ``red_flag``."""
+        return tuple(spec.id for spec in self.registry if spec.kind == "red_flag")
+
+    @cached_property
+    def context_ids(self) -> tuple[str, ...]:
+        """Ids of flags of kind ``context`` (they tell the voice of a text, never raise risk)."""
+        return tuple(spec.id for spec in self.registry if spec.kind == "context")
+
+    @cached_property
+    def red_flag_columns(self) -> np.ndarray:
+        """Column indices of every red-flag feature."""
+        return np.concatenate([np.arange(len(self.names))[self.flag(i)] for i in self.red_flag_ids])
+
+    def monotone_constraints(self) -> list[int]:
+        """Per column: +1 more red-flag evidence never lowers the risk; -1 context cues
+        (reporting, warning, disclaimer, call to action) never raise it; 0 otherwise.
+
+        A flag's parsed value is constrained upward only where its flag file says a bigger value
+        means riskier (``params.monotone_value``: the annualised rate, the number of ranks...).
+        """
+        constraints = []
+        for spec in self.registry:
+            for stat in FLAG_STATS:
+                if spec.kind == "red_flag":
+                    rising = stat in RISING_STATS or (
+                        stat == "value" and bool(spec.params.get("monotone_value")))
+                    constraints.append(1 if rising else 0)
+                else:
+                    constraints.append(-1 if stat in RISING_STATS else 0)
+        rising_doc = {"doc__n_red_flags", "doc__n_families"}
+        return constraints + [1 if name in rising_doc else 0 for name in DOC_FEATURES]
+
+    def row(self, doc: Document, report: FlagReport) -> np.ndarray:
+        """The feature vector of one analysed document."""
+        kchars = max(len(doc.text), 1) / 1000
+        values: list[float] = []
+        red_flags = 0
+        families: set[str] = set()
+        for spec, result in zip(self.registry, report.results, strict=True):
+            values.extend((
+                float(result.fired),
+                float(min(result.count, COUNT_CAP)),
+                result.strength,
+                float(min(result.negated_count, COUNT_CAP)),
+                _numeric(result.value),
+                result.count / kchars if kchars >= 1 else float(result.count),
+            ))
+            if result.fired and spec.kind == "red_flag":
+                red_flags += 1
+                families.add(spec.family)
+        values.extend((
+            float(doc.language == "zh"),
+            float(doc.language == "mixed"),
+            math.log1p(len(doc.raw)),
+            float(red_flags),
+            float(len(families)),
+        ))
+        return np.asarray(values, dtype=np.float64)
+
+    def matrix(self, docs: Sequence[Document], reports: Sequence[FlagReport]) -> np.ndarray:
+        """Feature rows of analysed documents, stacked (shape ``(len(docs), len(names))``)."""
+        if not docs:
+            return np.zeros((0, len(self.names)))
+        return np.vstack([self.row(doc, report) for doc, report in zip(docs, reports, strict=True)])
+
+
+def analyse_texts(texts: Sequence[str], registry: Registry) -> tuple[list[Document], list[FlagReport]]:
+    """Build each text's :class:`Document` once and run the catalogue on it."""
+    docs = [Document.from_text(str(text)) for text in texts]
+    return docs, [analyse(doc, registry) for doc in docs]
+
+
+def fired_red_flags(matrix: np.ndarray, layout: FeatureLayout) -> np.ndarray:
+    """Per row, whether at least one red flag fired (the evidence gate)."""
+    column = layout.names.index("doc__n_red_flags")
+    return matrix[:, column] > 0

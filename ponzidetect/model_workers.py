@@ -88,16 +88,18 @@ def score_with_detector(detector: Detector, explain: bool, texts: list[str]) -> 
     Scored :data:`SUB_BATCH` texts at a time: one vectorised pass each, with the memory of
     documents, evidence and hashed n-grams bounded whatever the chunk size.
     """
+    from .columns import assessment_columns
+
     outcomes = []
     assessments = (assessment for start in range(0, len(texts), SUB_BATCH)
-                   for assessment in detector.score_batch(texts[start:start + SUB_BATCH]))
+                   for assessment in detector.score_batch(texts[start:start + SUB_BATCH],
+                                                          explain))
     for assessment in assessments:
         outcomes.append(RowOutcome(
             score=round(assessment.probability, 6), risk=assessment.risk,
             flags=tuple(flag.flag_id for flag in assessment.red_flags), error="",
             explanation=assessment.to_dict() if explain else None,
-            extra=(("text_kind", assessment.text_kind), ("language", assessment.language),
-                   ("model_version", assessment.model_version)),
+            extra=assessment_columns(assessment),
         ))
     return outcomes
 

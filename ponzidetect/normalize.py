@@ -41,7 +41,7 @@ _MIXED_SCRIPT_WORD = re.compile("[A-Za-z\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\
 _HAS_LOOKALIKE = re.compile("[\u0370-\u03ff\u0400-\u052f\u0261]")
 # Four or more single letters/digits joined by one separator: "g u a r a n t e e d", "r-i-s-k".
 _SPACED_LATIN = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9][ ._*·\-]){3,60}[A-Za-z0-9](?![A-Za-z0-9])")
-_SPACED_SEPARATOR = re.compile(r"[ ._*·\-]")
+_SPACED_SEPARATORS = str.maketrans("", "", " ._*·-")
 # Spaces or filler symbols between two Chinese characters: "保 本", "稳*赚".
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])[ \u00a0\u3000*·_~]{1,3}(?=[\u3400-\u9fff])")
 
@@ -82,19 +82,24 @@ def _fold_lookalikes(text: str) -> str:
 
 def fold_characters(text: str) -> str:
     """Apply the one-to-one folds (step 1); the result has the same length as ``text``."""
+    if text.isascii():  # every fold maps a non-ASCII character
+        return text
     return _fold_lookalikes(text.translate(_fold_table()))
 
 
 def _invisible_edits(text: str) -> list[Edit]:
+    if text.isascii():
+        return []
     return [(m.start(), m.end(), "") for m in _INVISIBLE.finditer(text)]
 
 
 def _spacing_edits(text: str) -> list[Edit]:
     edits: list[Edit] = [
-        (m.start(), m.end(), _SPACED_SEPARATOR.sub("", m.group()))
+        (m.start(), m.end(), m.group().translate(_SPACED_SEPARATORS))
         for m in _SPACED_LATIN.finditer(text)
     ]
-    edits.extend((m.start(), m.end(), "") for m in _CJK_GAP.finditer(text))
+    if not text.isascii():
+        edits.extend((m.start(), m.end(), "") for m in _CJK_GAP.finditer(text))
     edits.sort()
     return edits
 

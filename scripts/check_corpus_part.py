@@ -23,7 +23,7 @@ LANGS = {"en", "zh", "mixed"}
 
 def _rows(path: Path) -> list[dict]:
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
         if line.strip():
             rows.append({**json.loads(line), "_where": f"{path.name}:{number}"})
     return rows

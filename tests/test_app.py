@@ -27,6 +27,7 @@ from triage.inputs import TextDecodeError, text_to_score  # noqa: E402
 from triage.render import Span, highlight_html  # noqa: E402
 
 import ponzidetect  # noqa: E402
+from ponzidetect.display import format_probability  # noqa: E402
 
 EN_SCHEME = (
     "DBTC Digital Coin: the price is fixed at 3 RMB and will only rise. Join now with an entry "
@@ -454,7 +455,7 @@ def test_single_text_page_scores_and_explains(detector, text: str, lang: str, ri
     assert any(f"pd-risk-{risk}" in value for value in shown)
     values = metrics(at)
     assert values[t("language_detected", lang)] == language
-    assert values[t("threshold", lang)] == f"{detector.score(text).threshold:.3f}"
+    assert values[t("threshold", lang)] == format_probability(detector.score(text).threshold)
     assert values[t("probability", lang)].endswith("%")
     assert any(t("model_version", lang) in c.value and "@" in c.value for c in at.caption)
     highlighted = next(value for value in shown if 'class="pd-text"' in value)
@@ -513,30 +514,73 @@ def batch_app(frame: pd.DataFrame, lang: str = "en") -> AppTest:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_batch_page_scores_filters_and_explains(detector, lang: str):
+def test_batch_page_triage_table_search_labels_and_explains(detector, lang: str):
     at = batch_app(sample_frame(), lang)
     assert not at.exception
     assert at.selectbox(key="batch_column").value == "content"
+    assert at.selectbox(key="batch_id_column").value == "id"  # guessed: named id, unique
     at.button(key="batch_score").click().run()
     assert not at.exception and not at.error
     assert at.success[0].value == t("scored", lang, rows=5, high=2, medium=0, low=2, errors=1)
+    assert any(t("errors_note", lang, errors=1) == w.value for w in at.warning)
     table = at.dataframe[0].value
     assert len(table) == 5
-    assert table[t("col_score", lang)].iloc[0] == pytest.approx(at.session_state[
-        "batch_results"]["score"].iloc[0])
+    assert list(table.columns)[:6] == [t(k, lang) for k in ("col_id", "col_score", "risk",
+                                                             "col_label", "col_note",
+                                                             "col_error")]
+    scores = table[t("col_score", lang)].tolist()
+    assert scores[:4] == sorted(scores[:4], reverse=True) and pd.isna(scores[4])
+    assert table[t("col_id", lang)].tolist()[4] == "4"  # the empty text, last, with its error
+    assert table[t("col_error", lang)].tolist()[4] == "text is empty"
     # the explanation picker opens the highest-scoring row first, with the single-text view
     assert at.selectbox(key="batch_row").value in (0, 1)
     assert any("pd-risk-high" in v for v in markdown_values(at))
     assert any("<mark" in v and 'class="pd-text"' in v for v in markdown_values(at))
     labels = {element.proto.label for element in at.get("download_button")}
-    assert labels == {t("download_csv", lang), t("download_xlsx", lang), t("download_jsonl", lang)}
+    assert labels == {t(k, lang) for k in ("download_csv", "download_xlsx", "download_jsonl",
+                                           "download_report_single", "download_labels_csv",
+                                           "download_labels_jsonl")}
 
+    # label two rows through the review form; the labels survive reruns and filters
+    for row, label, note in ((0, "scheme", "DBTC clone"), (2, "not_scheme", "")):
+        at.selectbox(key="batch_row").set_value(row).run()
+        key = str(sample_frame().at[row, "id"])
+        at.radio(key=f"batch_review_label_{key}").set_value(label)
+        at.text_input(key=f"batch_review_note_{key}").input(note)
+        next(b for b in at.button if b.label == t("save_label", lang)).click().run()
+        assert not at.exception
+    assert at.session_state["batch_labels"] == {"1": {"label": "scheme", "note": "DBTC clone"},
+                                                "3": {"label": "not_scheme", "note": ""}}
+    at.run()
+    assert any(t("labels_count", lang, scheme=1, not_scheme=1, unsure=0) == c.value
+               for c in at.caption)
+    table = at.dataframe[0].value
+    by_id = dict(zip(table[t("col_id", lang)], table[t("col_label", lang)], strict=True))
+    assert by_id["1"] == t("label_scheme", lang) and by_id["3"] == t("label_not_scheme", lang)
+
+    at.text_input(key="batch_search").input("存款").run()
+    assert at.dataframe[0].value[t("col_id", lang)].tolist() == ["5"]
+    at.text_input(key="batch_search").input("").run()
     at.multiselect(key="batch_filter_risk").set_value(["low"]).run()
     assert len(at.dataframe[0].value) == 2
     assert any(t("showing", lang, shown=2, rows=5) == c.value for c in at.caption)
     at.multiselect(key="batch_filter_risk").set_value([]).run()
     at.multiselect(key="batch_filter_flags").set_value(["promotion_tours"]).run()
     assert len(at.dataframe[0].value) == 2
+    assert at.session_state["batch_labels"]["1"]["label"] == "scheme"
+
+
+def test_batch_page_shows_scheme_clusters(detector):
+    clone = EN_SCHEME.replace("DBTC", "ABTC").replace("3 RMB", "5 RMB").replace("2%", "3%")
+    frame = pd.DataFrame({"ref": ["a", "b", "c"], "text": [EN_SCHEME, EN_BANK, clone]})
+    at = batch_app(frame)
+    at.button(key="batch_score").click().run()
+    clusters = at.dataframe[1].value  # [0] is the triage table
+    assert clusters[t("col_cluster", "en")].tolist() == ["C1"]
+    assert clusters[t("col_size", "en")].tolist() == [2]
+    assert "Digital Coin" in clusters[t("col_representative", "en")].iloc[0]
+    at.selectbox(key="batch_filter_cluster").set_value("C1").run()
+    assert sorted(at.dataframe[0].value[t("col_id", "en")]) == ["#1", "#3"]
 
 
 def test_batch_page_error_row_is_explained_as_error(detector):
@@ -581,13 +625,94 @@ def test_model_that_does_not_load_is_an_error_message_not_a_traceback(broken_mod
 
 
 @pytest.mark.parametrize(("lang", "heading"), [("en", "Intended use"), ("zh", "用途")])
-def test_model_page_shows_card_metrics_and_catalogue(lang: str, heading: str):
+def test_model_page_is_short_headline_bands_report_catalogue(lang: str, heading: str):
     at = app(lang).switch_page("views/model.py").run()
     assert not at.exception
-    assert any(heading in value for value in markdown_values(at))
-    assert set(metrics(at)) == {"ROC AUC", "PR AUC", "Precision", "Recall", "F1", "FPR", "ECE"}
+    assert set(metrics(at)) == {t(f"metric_{m}", lang) for m in ("roc_auc", "pr_auc",
+                                                                  "precision", "recall")}
+    bands = at.dataframe[0].value
+    assert bands[t("risk", lang)].tolist() == [t(f"risk_{b}", lang) for b in ("high", "medium",
+                                                                               "low")]
+    assert any(heading in value for value in markdown_values(at))  # the card, in an expander
+    assert not at.json  # no raw JSON widget
+    assert not any("/work/" in v or str(ROOT) in v for v in markdown_values(at) +
+                   [c.value for c in at.caption])
     catalogue = at.dataframe[-1].value
     registry = list(ponzidetect.default_registry())
     assert len(catalogue) == len(registry)
     names = set(catalogue[t("col_name", lang)])
     assert names == {spec.name_zh if lang == "zh" else spec.name_en for spec in registry}
+
+
+# --------------------------------------------------------------------------------------------
+# Triage helpers and the labels loop
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("ids", "expected"), [
+    (None, ["#1", "#2", "#3"]),
+    (["A1", "A2", "A3"], ["A1", "A2", "A3"]),
+    (["A1", "A1", ""], ["A1 (row 1)", "A1 (row 2)", " (row 3)"]),
+    ([7, 8, 9], ["7", "8", "9"]),
+])
+def test_row_keys(ids, expected):
+    frame = pd.DataFrame({"text": ["a", "b", "c"]})
+    if ids is not None:
+        frame["ref"] = ids
+    assert batch.row_keys(frame, "ref" if ids is not None else None).tolist() == expected
+
+
+@pytest.mark.parametrize(("labels", "edits", "expected"), [
+    ({}, {0: {"label": "scheme"}}, {"k0": {"label": "scheme", "note": ""}}),
+    ({}, {"1": {"note": "same as k0"}}, {"k1": {"label": "", "note": "same as k0"}}),
+    ({"k0": {"label": "scheme", "note": ""}}, {0: {"label": None}}, {}),
+    ({}, {0: {"label": "maybe"}}, {}),
+    ({"k2": {"label": "unsure", "note": "x"}}, {0: {"label": "not_scheme"}},
+     {"k0": {"label": "not_scheme", "note": ""}, "k2": {"label": "unsure", "note": "x"}}),
+])
+def test_apply_edits(labels, edits, expected):
+    assert batch.apply_edits(labels, ["k0", "k1", "k2"], edits) == expected
+
+
+def test_triage_frame_sorts_by_score_and_keeps_labels(scored):
+    labels = {"1": {"label": "scheme", "note": "n"}}
+    table = batch.triage_frame(scored, "content", "id", labels)
+    assert table["key"].tolist()[-1] == "4" and table["error"].tolist()[-1] == "text is empty"
+    assert table["score"].dropna().is_monotonic_decreasing
+    assert table.set_index("key").at["1", "label"] == "scheme"
+
+
+@pytest.fixture
+def labelled(scored, tmp_path):
+    labels = {"1": {"label": "scheme", "note": "DBTC clone"}, "3": {"label": "not_scheme",
+                                                                    "note": ""},
+              "2": {"label": "unsure", "note": "check"}, "4": {"label": "scheme", "note": ""}}
+    frame = batch.labelled_frame(scored, "content", "id", labels, source="leads.csv")
+    csv, jsonl = tmp_path / "labels.csv", tmp_path / "labels.jsonl"
+    csv.write_bytes(batch.to_labels_csv_bytes(frame))
+    jsonl.write_bytes(batch.to_labels_jsonl_bytes(frame))
+    return frame, csv, jsonl
+
+
+def test_labelled_export_leaves_out_unsure_and_empty_rows(labelled):
+    frame, _, _ = labelled
+    assert frame["id"].tolist() == ["1", "3"] and frame["label"].tolist() == [1, 0]
+    assert frame["note"].tolist() == ["DBTC clone", ""]
+
+
+@pytest.mark.parametrize("which", [1, 2], ids=["csv", "jsonl"])
+def test_labelled_export_loads_as_training_data(labelled, which):
+    from ponzidetect.dataset import load_labelled
+
+    data = load_labelled([labelled[which]])
+    assert data.labels == [1, 0] and data.frame["id"].tolist() == ["1", "3"]
+    assert data.texts == [EN_SCHEME, EN_BANK]
+    assert data.frame["group"].tolist() == ["1", "3"]  # no cluster: its own group
+
+
+def test_labelled_export_evaluates_with_the_cli(labelled, capsys):
+    from ponzidetect import cli
+
+    train = ROOT / "data" / "corpus" / "parts" / "short_contrast.jsonl"
+    assert cli.main(["evaluate", str(labelled[2]), "--train", str(train)]) == 0
+    assert "| all | 2 | 1 |" in capsys.readouterr().out

@@ -13,15 +13,17 @@ from ponzidetect.dataset import load_labelled
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 DATASHEET = CORPUS / "README.md"
-KEYS = {"id", "text", "label", "lang", "genre", "group"}
+KEYS = {"id", "text", "label", "lang", "genre", "group", "kind"}
+KINDS = {"promotion", "case_account", "warning", "documentation", "other"}
 
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict]:
     found = []
     for path in sorted((CORPUS / "parts").glob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            found.append({**json.loads(line), "_where": f"{path.name}:{number}"})
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+            if line.strip():
+                found.append({**json.loads(line), "_where": f"{path.name}:{number}"})
     return found
 
 
@@ -40,6 +42,11 @@ def test_every_row_has_the_datasheet_keys(rows) -> None:
         ("unique ids", lambda rows: len({r["id"] for r in rows}) == len(rows)),
         ("unique texts", lambda rows: len({r["text"] for r in rows}) == len(rows)),
         ("languages are en, zh or mixed", lambda rows: {r["lang"] for r in rows} <= {"en", "zh", "mixed"}),
+        ("kinds are the five voices", lambda rows: {r["kind"] for r in rows} == KINDS),
+        ("every genre but 'other' holds both labels, neither under a quarter",
+         lambda rows: all(0.25 <= sum(r["label"] for r in rows if r["genre"] == g)
+                          / sum(r["genre"] == g for r in rows) <= 0.75
+                          for g in {r["genre"] for r in rows} - {"other"})),
     ],
 )
 def test_corpus_rule(rows, rule: str, check) -> None:
@@ -60,6 +67,13 @@ def test_datasheet_counts_match_the_files(rows) -> None:
     genres = Counter(row["genre"] for row in rows)
     listed = dict(re.findall(r"([a-z_]+) (\d+)[,.]", sheet.split("## Genres", 1)[1].split("##")[0]))
     assert {genre: int(count) for genre, count in listed.items()} == dict(genres)
+
+
+def test_the_genre_alone_does_not_predict_the_label() -> None:
+    from ponzidetect.baselines import genre_shortcut
+
+    shortcut = genre_shortcut(load_labelled([CORPUS]).frame, seed=20181, with_length=False)
+    assert shortcut["genre"] <= 0.65, shortcut
 
 
 def test_the_loader_reads_the_whole_corpus(rows) -> None:

@@ -1,4 +1,4 @@
-"""Detector behaviour on bad input and the text-kind reading (shipped model)."""
+"""Detector behaviour on bad input, the voice reading and the evidence gate (shipped model)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from ponzidetect import Detector, extract_flags
-from ponzidetect.detector import text_kind
+from ponzidetect.detector import rule_text_kind
 
 
 @pytest.fixture(scope="module")
@@ -46,16 +46,16 @@ def test_missing_column_lists_columns(detector: Detector) -> None:
     [
         ("Join now with my referral link: 2% daily, guaranteed!", "promotion"),
         ("Police said the founder was arrested; prosecutors said victims lost $2 million.",
-         "report"),
+         "case_account"),
         ("Beware of schemes promising daily returns. Red flags include pressure to recruit.",
          "warning"),
         ("警方提醒：谨防以高息为诱饵的虚拟货币骗局，切勿轻信。", "warning"),
-        ("经审理查明，被告人以日息百分之二为诱饵非法吸收公众存款。", "report"),
+        ("经审理查明，被告人以日息百分之二为诱饵非法吸收公众存款。", "case_account"),
         ("The museum opens at nine.", "other"),
     ],
 )
-def test_text_kind(text: str, kind: str) -> None:
-    assert text_kind(extract_flags(text)) == kind
+def test_rule_text_kind(text: str, kind: str) -> None:
+    assert rule_text_kind(extract_flags(text)) == kind
 
 
 def test_score_many_matches_score(detector: Detector) -> None:

@@ -247,7 +247,7 @@ META_EDITS = [
           "checksum-missing-and-booster-edited"),
     _case(None, _edit_booster_same_length, "checksum", "booster-edited", marks=()),  # was fine
     _case(_set("booster_sha256", "abc"), None, "booster_sha256", "checksum-not-hex"),
-    _case(_set("calibration.a", "x"), None, "calibration.a", "calibration-text"),
+    _case(_set("combiner.intercept", "x"), None, "combiner.intercept", "combiner-text"),
     _case(_drop("thresholds"), None, "thresholds", "thresholds-missing"),
     _case(_set("thresholds.high", 7), None, "thresholds.high", "threshold-above-1"),
     _case(_set("feature_names", "abc"), None, "feature_names", "features-text"),

@@ -90,13 +90,40 @@ def test_contributions_sum_to_raw_score(saved_model) -> None:
         assert total == pytest.approx(assessment.raw_score, abs=1e-6)
 
 
-def test_flags_sorted_by_contribution_with_evidence(saved_model) -> None:
+def test_red_flags_sorted_by_contribution_before_context(saved_model) -> None:
     _, folder = saved_model
     assessment = Detector(folder).score(POSITIVE[0])
-    contributions = [flag.contribution for flag in assessment.flags]
+    contributions = [flag.contribution for flag in assessment.red_flags]
     assert contributions == sorted(contributions, reverse=True)
+    kinds = [flag.kind for flag in assessment.fired]
+    assert kinds == sorted(kinds, key=lambda kind: kind != "red_flag")
     assert any(flag.evidence for flag in assessment.fired)
     assert json.dumps(assessment.to_dict())
+
+
+@pytest.mark.parametrize("text", POSITIVE[:4] + NEGATIVE[:4])
+def test_wording_terms_sum_to_the_wording_contribution(saved_model, text: str) -> None:
+    _, folder = saved_model
+    assessment = Detector(folder).score(text)
+    wording = assessment.wording
+    assert wording is not None
+    total = wording.baseline + sum(term.contribution for term in wording.terms)
+    assert total == pytest.approx(assessment.text_contribution, abs=1e-9)
+    for term in wording.terms:
+        for start, end, span in term.spans:
+            assert text[start:end] == span
+
+
+def test_fast_scoring_agrees_with_explained_scoring(saved_model) -> None:
+    _, folder = saved_model
+    detector = Detector(folder)
+    texts = POSITIVE + NEGATIVE
+    fast = detector.score_batch(texts, explain=False)
+    full = detector.score_batch(texts)
+    assert [a.probability for a in fast] == pytest.approx([a.probability for a in full], abs=1e-9)
+    assert [a.risk for a in fast] == [a.risk for a in full]
+    assert [{f.flag_id for f in a.red_flags} for a in fast] == \
+        [{f.flag_id for f in a.red_flags} for a in full]
 
 
 @pytest.mark.parametrize(
@@ -153,6 +180,25 @@ def test_shipped_model_loads_and_scores() -> None:
     low = detector.score("三年期定期存款年利率2.35%，受存款保险保障，可提前支取。")
     assert high.probability > low.probability
     assert high.risk == "high" and low.risk == "low"
+
+
+def test_by_source_evaluation_holds_each_source_out(corpus, tmp_path) -> None:
+    from ponzidetect.evaluation import SYSTEMS, evaluate_by_source, report_markdown
+
+    rows = [json.loads(line) for line in corpus.read_text("utf-8").splitlines()]
+    for index, row in enumerate(rows):
+        row["source"] = "first" if index % 2 else "second"
+    path = tmp_path / "sourced.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    data = load_labelled([path])
+    result = evaluate_by_source(data, CONFIG)
+    assert result["sources"] == {"first": len(rows) // 2, "second": len(rows) // 2}
+    for system in SYSTEMS:
+        assert {"all", "source=first", "source=second"} == set(result["slices"][system])
+        assert result["slices"][system]["all"]["n"] == len(rows)
+    assert set(result["bands"]["all"]) == {"high", "medium", "low"}
+    assert "held-out source" in report_markdown(result, "ponzidetect evaluate --by-source x")
+    assert len(result["predictions"]) == len(rows)
 
 
 def test_cv_evaluation_reports_model_and_baselines_per_slice(corpus, tmp_path) -> None:

@@ -38,9 +38,10 @@ def _edited(path: str, value: object) -> dict:
     ("feature_names", [], "'feature_names' must be a non-empty list"),
     ("feature_names", ["a", "a"], "distinct names"),
     ("flag_versions", {"guaranteed_returns": 0}, "'flag_versions' must be an object"),
-    ("calibration", [1, 2], "'calibration' must be an object with a and b, not a list"),
-    ("calibration.b", float("nan"), "'calibration.b' must be a finite number"),
-    ("calibration.a", KeyError, "'calibration.a' is missing"),
+    ("combiner", [1, 2], "'combiner' must be an object with intercept, evidence_scale, "
+     "wording_weight and clip, not a list"),
+    ("combiner.clip", float("nan"), "'combiner.clip' must be a finite number"),
+    ("combiner.intercept", KeyError, "'combiner.intercept' is missing"),
     ("thresholds.medium", 0.9, "'thresholds.medium' must not be above"),
     ("thresholds.high", "0.3", "'thresholds.high' must be a number from 0 to 1, not text"),
     ("text_channel", "yes", "'text_channel' must be null or an object"),

@@ -16,7 +16,7 @@ def test_every_real_text_extracts_with_spans_in_the_raw_text(real_dev, name: str
     path = real_dev / name
     if not path.is_file():
         pytest.skip(f"{path} not found")
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in filter(str.strip, path.read_text(encoding="utf-8").split("\n")):
         text = json.loads(line)["text"]
         for result in extract_flags(text).results:
             for evidence in result.evidence:

@@ -1,24 +1,32 @@
-"""Batch logic of the app (no Streamlit): read an uploaded table, score it, filter, export."""
+"""Batch logic of the app (no Streamlit): read an uploaded table, score it, cluster it, build
+the triage table, keep the investigator's labels, export results and a labelled training file."""
 
 from __future__ import annotations
 
-import re
+import json
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from ponzidetect import tabular
-from ponzidetect.batch import score_frame  # the one table-scoring path
-from ponzidetect.io import ROW_ERRORS
-from ponzidetect.model_workers import DetectorScorer
+from ponzidetect.clusters import cluster_texts
+from ponzidetect.columns import (
+    evidence_summary,
+    guess_id_column,
+    guess_text_column,
+)
 
 ROW_CAP = 5_000
 TABLE_TYPES = ("csv", "tsv", "txt", "jsonl", "ndjson", "json", "xlsx", "parquet")
 RESULT_COLUMNS = ("score", "risk", "flags", "error")
-_TEXT_NAMES = re.compile(r"text|content|description|body|message|post|正文|内容|文本|描述")
+CLUSTER_COLUMNS = ("cluster", "cluster_size")
+INTERNAL_COLUMNS = ("assessment", "cluster_representative")
+LABELS = ("scheme", "not_scheme", "unsure")
+"""What an investigator can say about a row; ``scheme`` / ``not_scheme`` train a model."""
+LABEL_VALUES = {"scheme": 1, "not_scheme": 0}
 
 
 def read_table(name: str, data: bytes, cap: int = ROW_CAP) -> tuple[pd.DataFrame, bool]:
@@ -53,45 +61,66 @@ def read_table(name: str, data: bytes, cap: int = ROW_CAP) -> tuple[pd.DataFrame
             rows += len(chunk)
             if rows > cap:
                 break
-    errors = [error for chunk in chunks for error in chunk.attrs.get(ROW_ERRORS, ())]
     frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
-    frame = frame.iloc[:cap].reset_index(drop=True)
-    frame.attrs[ROW_ERRORS] = tuple(errors[:cap])  # rows the reader could not read cleanly
-    return frame, rows > cap
+    return frame.iloc[:cap].reset_index(drop=True), rows > cap
 
 
 def default_text_column(frame: pd.DataFrame) -> str | None:
-    """The column to score by default.
+    """The column to score by default (see :func:`ponzidetect.columns.guess_text_column`)."""
+    return guess_text_column(frame)
 
-    The first column named like text/content/description/body/message (or 正文/内容/文本), else
-    the first column holding strings, else the first column; None for a frame with no columns.
-    """
-    columns = list(frame.columns)
-    for column in columns:
-        if _TEXT_NAMES.search(str(column).casefold()):
-            return column
-    for column in columns:
-        if frame[column].map(lambda v: isinstance(v, str)).any():
-            return column
-    return columns[0] if columns else None
+
+def default_id_column(frame: pd.DataFrame, text_column: object = None) -> str | None:
+    """The id column when one is obvious (see :func:`ponzidetect.columns.guess_id_column`)."""
+    return guess_id_column(frame, text_column)
 
 
 def score_table(detector, frame: pd.DataFrame, column: str, cap: int = ROW_CAP,
                 chunk_rows: int = 100,
                 progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Score the first ``cap`` rows with explanations, through ``ponzidetect.batch.score_frame``.
+    """Score the first ``cap`` rows with explanations and group near-duplicate texts.
 
     Rows are scored ``chunk_rows`` at a time and ``progress(done, total)`` is called after each
     chunk, so the page can show a progress bar. Returns a copy with ``score``, ``risk``,
-    ``flags``, ``error`` and ``assessment`` columns and a fresh 0-based index; rows the reader
-    flagged (``frame.attrs["row_errors"]``) keep their error. Raises ``KeyError`` when
-    ``column`` is missing.
+    ``flags``, ``error``, the :data:`~ponzidetect.columns.ASSESSMENT_COLUMNS` (text kind,
+    language, evidence, model version), ``cluster`` and ``cluster_size``, and two internal
+    columns (``assessment``: each row's full dict; ``cluster_representative``), with a fresh
+    0-based index. Raises ``KeyError`` when ``column`` is missing.
     """
     rows = frame.iloc[:cap].reset_index(drop=True)
-    errors = frame.attrs.get(ROW_ERRORS)
-    return score_frame(rows, column, DetectorScorer(explain=True, detector=detector),
-                       chunk_rows=chunk_rows, max_chars=detector.max_chars, explain=True,
-                       row_errors=tuple(errors[:cap]) if errors else None, progress=progress)
+    if column not in rows.columns:
+        raise KeyError(tabular.missing_column_message(str(column), [str(c) for c in rows.columns]))
+    parts = []
+    for start in range(0, max(len(rows), 1), chunk_rows):
+        parts.append(detector.score_frame(rows.iloc[start:start + chunk_rows],
+                                          text_column=column, explain=True))
+        if progress is not None:
+            progress(min(start + chunk_rows, len(rows)), len(rows))
+    results = pd.concat(parts) if len(parts) > 1 else parts[0]
+    assessments = results["assessment"].tolist()
+    results["text_kind"] = [a["text_kind"] if a else "" for a in assessments]
+    results["language"] = [a["language"] if a else "" for a in assessments]
+    results["evidence"] = [evidence_summary(a) if a else "" for a in assessments]
+    results["model_version"] = [a["model_version"] if a else "" for a in assessments]
+    clusters = cluster_texts(rows[column].tolist())
+    results["cluster"] = list(clusters.ids)
+    results["cluster_size"] = list(clusters.sizes)
+    representatives = set(clusters.representatives)
+    results["cluster_representative"] = [i in representatives for i in range(len(results))]
+    return results
+
+
+def row_keys(results: pd.DataFrame, id_column: object = None) -> pd.Series:
+    """Each row's key for labels and downloads: the id column's value (made unique with
+    `` (row n)`` where it repeats), else ``#n`` (n = 1-based row number, from the index of
+    :func:`score_table`'s results). Compute it on the whole table, then select rows."""
+    if id_column is None or id_column not in results.columns:
+        return pd.Series([f"#{int(i) + 1}" for i in results.index], index=results.index)
+    values = results[id_column].map(lambda v: "" if v is None or (isinstance(v, float) and v != v)
+                                    else str(v))
+    repeated = values.duplicated(keep=False) | (values == "")
+    numbers = pd.Series([int(i) + 1 for i in results.index], index=results.index)
+    return values.where(~repeated, values + " (row " + numbers.astype(str) + ")")
 
 
 def risk_counts(results: pd.DataFrame) -> dict[str, int]:
@@ -107,10 +136,12 @@ def row_flags(results: pd.DataFrame) -> pd.Series:
 
 
 def filter_results(results: pd.DataFrame, risks: Iterable[str] | None = None,
-                   flags: Iterable[str] | None = None) -> pd.DataFrame:
-    """Rows in one of ``risks`` (``""`` = error rows) that raised any of ``flags``.
+                   flags: Iterable[str] | None = None, search: str = "",
+                   columns: Iterable[object] = (), cluster: str = "") -> pd.DataFrame:
+    """Rows in one of ``risks`` (``""`` = error rows) that raised any of ``flags``, whose
+    ``columns`` contain ``search`` (case-insensitive) and that are in ``cluster``.
 
-    ``None`` or an empty selection means no filter on that criterion.
+    ``None``, an empty selection or an empty string means no filter on that criterion.
     """
     mask = pd.Series(True, index=results.index)
     risks = list(risks or ())
@@ -119,6 +150,16 @@ def filter_results(results: pd.DataFrame, risks: Iterable[str] | None = None,
     wanted = set(flags or ())
     if wanted:
         mask &= row_flags(results).map(lambda ids: bool(wanted.intersection(ids)))
+    needle = search.strip().casefold()
+    if needle:
+        found = pd.Series(False, index=results.index)
+        for column in columns:
+            if column in results.columns:
+                found |= results[column].map(lambda v: needle in str(v).casefold()
+                                             if v is not None else False)
+        mask &= found
+    if cluster and "cluster" in results.columns:
+        mask &= results["cluster"] == cluster
     return results[mask]
 
 
@@ -131,9 +172,13 @@ def flag_frequencies(results: pd.DataFrame, names: dict[str, str] | None = None)
     return frame.sort_values(["rows", "flag_id"], ascending=[False, True], ignore_index=True)
 
 
-def export_frame(results: pd.DataFrame) -> pd.DataFrame:
-    """Results for CSV/XLSX: the input columns plus score, risk, flags, error (no nested dicts)."""
-    return results.drop(columns=["assessment"], errors="ignore")
+def export_frame(results: pd.DataFrame, id_column: object = None) -> pd.DataFrame:
+    """Results for CSV/XLSX: the id column first, the other input columns, then score, risk,
+    flags, error, text kind, language, evidence, model version, cluster and its size."""
+    table = results.drop(columns=list(INTERNAL_COLUMNS), errors="ignore")
+    if id_column is not None and id_column in table.columns:
+        table = table[[id_column, *[c for c in table.columns if c != id_column]]]
+    return table
 
 
 def _write(frame: pd.DataFrame, fmt: str) -> bytes:
@@ -144,19 +189,140 @@ def _write(frame: pd.DataFrame, fmt: str) -> bytes:
         return path.read_bytes()
 
 
-def to_csv_bytes(results: pd.DataFrame) -> bytes:
+def to_csv_bytes(results: pd.DataFrame, id_column: object = None) -> bytes:
     """CSV, UTF-8 with a BOM (Excel shows Chinese correctly), formula cells escaped."""
-    return _write(export_frame(results), "csv")
+    return _write(export_frame(results, id_column), "csv")
 
 
-def to_xlsx_bytes(results: pd.DataFrame) -> bytes:
-    """XLSX with text as string cells (exact, never run as formulas)."""
-    return _write(export_frame(results), "xlsx")
+def to_xlsx_bytes(results: pd.DataFrame, id_column: object = None) -> bytes:
+    """XLSX with formula cells escaped."""
+    return _write(export_frame(results, id_column), "xlsx")
 
 
-def to_jsonl_bytes(results: pd.DataFrame) -> bytes:
-    """JSON Lines, one object per row, with the full ``assessment`` nested."""
-    return _write(results, "jsonl")
+def to_jsonl_bytes(results: pd.DataFrame, id_column: object = None) -> bytes:
+    """JSON Lines, one object per row keyed first by ``id`` (the id column's value, else
+    ``#n``; ``ponzidetect_id`` when the table has another column named ``id``), with the full
+    ``assessment`` nested."""
+    table = results.drop(columns=["cluster_representative"], errors="ignore")
+    keys = row_keys(results, id_column).tolist()
+    if id_column == "id":
+        table["id"] = keys
+        table = table[["id", *[c for c in table.columns if c != "id"]]]
+    else:
+        table.insert(0, "id" if "id" not in table.columns else "ponzidetect_id", keys)
+    return _write(table, "jsonl")
+
+
+# --------------------------------------------------------------------------------------------
+# Triage: the sorted table, the labels, the labelled export
+# --------------------------------------------------------------------------------------------
+
+
+def triage_frame(results: pd.DataFrame, column: object, id_column: object,
+                 labels: Mapping[str, Mapping[str, str]],
+                 keys: pd.Series | None = None) -> pd.DataFrame:
+    """The triage table, highest score first (error rows last), one row per result.
+
+    Columns (plain names; the page localises the headers): ``key`` (the id), ``score``,
+    ``risk``, ``label``, ``note``, ``error``, ``flags`` (ids), ``text_kind``, ``cluster``,
+    ``cluster_size``, ``text`` (a preview), with the results' index. ``keys``: the
+    :func:`row_keys` of the whole table when ``results`` is a filtered part of it.
+    """
+    keys = row_keys(results, id_column) if keys is None else keys.loc[results.index]
+    table = pd.DataFrame({
+        "key": keys,
+        "score": results["score"].astype(float),
+        "risk": results["risk"].fillna(""),
+        "label": keys.map(lambda k: (labels.get(k) or {}).get("label", "")),
+        "note": keys.map(lambda k: (labels.get(k) or {}).get("note", "")),
+        "error": results["error"].fillna(""),
+        "flags": results["flags"].fillna(""),
+        "text_kind": results.get("text_kind", pd.Series("", index=results.index)),
+        "cluster": results.get("cluster", pd.Series("", index=results.index)),
+        "cluster_size": results.get("cluster_size", pd.Series(1, index=results.index)),
+        "text": results[column].map(preview),
+    }, index=results.index)
+    order = table["score"].fillna(-1.0).sort_values(ascending=False, kind="stable").index
+    return table.loc[order]
+
+
+def apply_edits(labels: dict[str, dict[str, str]], keys: list[str],
+                edited_rows: Mapping[int | str, Mapping[str, object]]) -> dict[str, dict[str, str]]:
+    """A new labels dict with a data editor's ``edited_rows`` (row position in ``keys`` to
+    changed ``label`` / ``note``) applied; rows back to no label and no note are dropped."""
+    updated = {key: dict(value) for key, value in labels.items()}
+    for position, change in edited_rows.items():
+        key = keys[int(position)]
+        entry = updated.setdefault(key, {"label": "", "note": ""})
+        for field in ("label", "note"):
+            if field in change:
+                value = change[field]
+                entry[field] = "" if value is None else str(value)
+        if entry.get("label", "") not in LABELS:
+            entry["label"] = ""
+        if not entry["label"] and not entry.get("note"):
+            updated.pop(key)
+    return updated
+
+
+def labelled_frame(results: pd.DataFrame, column: object, id_column: object,
+                   labels: Mapping[str, Mapping[str, str]], source: str = "") -> pd.DataFrame:
+    """Rows labelled ``scheme`` or ``not_scheme`` as a training table that ``ponzidetect train``
+    and ``ponzidetect evaluate`` read as it is: ``id, text, label`` (1 / 0), ``group`` (the
+    scheme cluster, so near-duplicates never sit on both sides of a fold), ``lang``,
+    ``source``, ``note``, ``review`` and the model's ``score`` and ``risk`` at labelling time.
+    ``unsure`` rows and rows without a text are left out."""
+    keys = row_keys(results, id_column)
+    rows = []
+    for index, key in keys.items():
+        entry = labels.get(key) or {}
+        value = LABEL_VALUES.get(entry.get("label", ""))
+        text = results.at[index, column]
+        if value is None or not isinstance(text, str) or not text.strip():
+            continue
+        cluster = results.at[index, "cluster"] if "cluster" in results.columns else ""
+        rows.append({"id": key, "text": text, "label": value,
+                     "group": f"cluster-{cluster}" if cluster else key,
+                     "lang": results.at[index, "language"] if "language" in results.columns
+                     else "", "source": source, "note": entry.get("note", ""),
+                     "review": entry.get("label", ""), "score": results.at[index, "score"],
+                     "risk": results.at[index, "risk"]})
+    return pd.DataFrame(rows, columns=["id", "text", "label", "group", "lang", "source", "note",
+                                       "review", "score", "risk"])
+
+
+def to_labels_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The labelled table as CSV (UTF-8 with BOM; cells starting with = + - @ get a ' so a
+    spreadsheet never runs them; the JSONL export keeps every text exactly)."""
+    return _write(frame, "csv")
+
+
+def to_labels_jsonl_bytes(frame: pd.DataFrame) -> bytes:
+    """The labelled table as JSON Lines, texts exactly as scored."""
+    lines = [json.dumps({k: (None if isinstance(v, float) and v != v else v)
+                         for k, v in record.items()}, ensure_ascii=False)
+             for record in frame.to_dict("records")]
+    return ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
+
+
+def cluster_frame(results: pd.DataFrame, column: object) -> pd.DataFrame:
+    """One row per scheme cluster, largest first: ``cluster``, ``size``, ``top_score``,
+    ``high`` (members in the high band) and ``text`` (a preview of its representative)."""
+    if "cluster" not in results.columns:
+        return pd.DataFrame(columns=["cluster", "size", "top_score", "high", "text"])
+    rows = []
+    members = results[results["cluster"] != ""]
+    for cluster, group in members.groupby("cluster", sort=False):
+        chosen = group[group["cluster_representative"]] if "cluster_representative" in group \
+            else group
+        representative = (chosen if not chosen.empty else group).iloc[0]
+        rows.append({"cluster": cluster, "size": len(group),
+                     "top_score": float(group["score"].max()) if group["score"].notna().any()
+                     else float("nan"),
+                     "high": int((group["risk"] == "high").sum()),
+                     "text": preview(representative[column], 200)})
+    frame = pd.DataFrame(rows, columns=["cluster", "size", "top_score", "high", "text"])
+    return frame.sort_values(["size", "cluster"], ascending=[False, True], ignore_index=True)
 
 
 def preview(value: object, size: int = 160) -> str:

@@ -50,14 +50,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lang_mixed": ("Mixed", "中英混合"),
     "lang_und": ("Undetermined", "未识别"),
     "kind_promotion": ("Promotion", "推广"),
-    "kind_report": ("Report / court document", "报道/司法文书"),
+    "kind_case_account": ("Case account", "案件叙述"),
     "kind_warning": ("Warning", "风险警示"),
+    "kind_documentation": ("Documentation", "产品/项目文档"),
     "kind_other": ("Other", "其他"),
-    "kind_note_report": ("This text reads as a report about a scheme: it may describe an offer "
-                         "without making one.",
-                         "该文本像是对骗局的报道：它可能只是描述而非推销相关产品。"),
+    "kind_note_case_account": ("This text reads as an account of a case (news, court, police, "
+                               "complaint): it may describe an offer without making one.",
+                               "该文本像是案件叙述（新闻、司法、通报或投诉）：它可能只是描述而非推销"
+                               "相关产品。"),
     "kind_note_warning": ("This text reads as a warning: red flags may be quoted, not offered.",
                           "该文本像是风险警示：其中的风险信号可能是被引用，而非在推销。"),
+    "gated_note": ("The wording resembles schemes but no catalogued red flag fired: the score "
+                   "was capped below the high band. Read the text before acting on it.",
+                   "措辞与资金盘相似，但未发现目录中的风险信号：分数已被限制在高风险阈值之下。"
+                   "请先阅读原文再作判断。"),
+    "download_report_single": ("Download the case report (HTML, printable)",
+                               "下载案件报告（HTML，可打印）"),
     "flags_heading": ("Red flags, strongest first", "风险信号（按贡献从高到低）"),
     "no_flags": ("No catalogued red flag fired in this text.", "该文本未触发目录中的风险信号。"),
     "col_flag": ("Flag", "信号"),
@@ -84,8 +92,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                "<mark style=\"{flat}\">已发现，对分数影响很小</mark> "
                "<mark style=\"{neg}\">已被否定（不计入）</mark>；鼠标悬停可查看规则。"),
     "chart_heading": ("Contribution of each flag to the score", "各信号对分数的贡献"),
-    "summary_line": ("{band} ({prob:.0%}). Main signals: {names}.",
-                     "{band}（{prob:.0%}）。主要信号：{names}。"),
+    "summary_line": ("{band} ({prob}). Main signals: {names}.",
+                     "{band}（{prob}）。主要信号：{names}。"),
     "summary_none": ("no clear red flags", "无明显风险信号"),
     # units
     "unit_%/year": ("{v:g}% a year", "年化 {v:g}%"),
@@ -118,8 +126,57 @@ STRINGS: dict[str, tuple[str, str]] = {
                "出错 {errors:,}。"),
     "filter_risk": ("Risk bands", "风险等级"),
     "filter_flags": ("Rows raising any of these flags", "包含以下任一信号的行"),
-    "showing": ("Showing {shown:,} of {rows:,} rows (click a column header to sort).",
-                "显示 {shown:,} / {rows:,} 行（点击列标题排序）。"),
+    "showing": ("Showing {shown:,} of {rows:,} rows, highest score first (click a header to sort "
+                "by it). Set a label and a note in the table, or open a row below.",
+                "显示 {shown:,} / {rows:,} 行，按分数从高到低排列（点击列标题可改变排序）。"
+                "可直接在表格中填写标注和备注，或在下方打开某一行。"),
+    "errors_note": ("{errors:,} row(s) could not be scored; the reason is in the Error column "
+                    "(they are listed last).",
+                    "{errors:,} 行未能评估，原因见“错误”列（排在表格末尾）。"),
+    "triage_heading": ("Triage table", "初筛表"),
+    "search": ("Search the texts, ids, evidence and errors", "搜索文本、编号、证据和错误"),
+    "search_placeholder": ("e.g. a project name, a domain, 日息", "例如项目名、域名、日息"),
+    "filter_cluster": ("Scheme cluster", "话术簇"),
+    "choose": ("Choose…", "请选择……"),
+    "all_rows": ("All rows", "全部行"),
+    "cluster_option": ("{cluster} ({size} near-identical texts)", "{cluster}（{size} 篇近似文本）"),
+    "col_label": ("Label", "标注"),
+    "col_note": ("Note", "备注"),
+    "label_scheme": ("scheme", "是骗局"),
+    "label_not_scheme": ("not a scheme", "不是骗局"),
+    "label_unsure": ("unsure", "不确定"),
+    "label_none": ("no label", "未标注"),
+    "label_help": ("Your judgement of this row. Rows labelled “scheme” or “not a scheme” go into "
+                   "the labelled file, which `ponzidetect train` and `ponzidetect evaluate` read.",
+                   "你对该行的判断。标注为“是骗局”或“不是骗局”的行会进入标注文件，"
+                   "可直接用于 `ponzidetect train` 和 `ponzidetect evaluate`。"),
+    "labels_count": ("Labels in this session: {scheme} scheme, {not_scheme} not a scheme, "
+                     "{unsure} unsure (kept while this browser tab is open; download them below).",
+                     "本次会话的标注：是骗局 {scheme}，不是骗局 {not_scheme}，不确定 {unsure}"
+                     "（浏览器标签页打开期间保留；可在下方下载）。"),
+    "clusters_heading": ("Scheme clusters (near-identical texts)", "话术簇（近似文本）"),
+    "no_clusters": ("No two texts in this table are near-identical.", "该表格中没有近似文本。"),
+    "clusters_intro": ("{n} clusters cover {rows:,} rows: the same pitch with other names, "
+                       "amounts or links. Filter the table by a cluster above.",
+                       "共 {n} 个话术簇，涉及 {rows:,} 行：同一套话术换了名称、金额或链接。"
+                       "可在上方按话术簇筛选。"),
+    "col_cluster": ("Cluster", "话术簇"),
+    "col_size": ("Size", "规模"),
+    "col_top_score": ("Top score", "最高分"),
+    "col_high": ("High-risk rows", "高风险行数"),
+    "col_representative": ("Representative text", "代表文本"),
+    "review_heading": ("**Review {key}**", "**审阅：{key}**"),
+    "save_label": ("Save label", "保存标注"),
+    "labels_note": ("Labelled file: {n} rows labelled scheme / not a scheme (unsure rows are left "
+                    "out), with id, text, label (1/0), group (the scheme cluster), note. Train "
+                    "with `ponzidetect train data/corpus labels.jsonl --out models/mine`.",
+                    "标注文件：{n} 行标注为是/不是骗局（“不确定”不计入），含编号、文本、标签（1/0）、"
+                    "分组（话术簇）和备注。训练：`ponzidetect train data/corpus labels.jsonl "
+                    "--out models/mine`。"),
+    "download_labels_csv": ("Labelled CSV", "标注 CSV"),
+    "download_labels_jsonl": ("Labelled JSONL (texts exactly as scored)", "标注 JSONL（文本原样保留）"),
+    "id_column": ("ID column (keys labels and downloads)", "编号列（用于标注和下载）"),
+    "id_row_number": ("(row number)", "（行号）"),
     "col_row": ("Row", "行号"),
     "col_score": ("Score", "分数"),
     "col_flags": ("Flags", "信号"),
@@ -141,19 +198,42 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "does not run them as formulas.",
                       "以 = + - @ 开头的单元格已加前缀 '，防止 Excel 将其作为公式执行。"),
     # model
-    "model_intro": ("What the model is, how well it did, and the red flags it looks for.",
-                    "模型简介、评估指标与风险信号目录。"),
-    "metrics_heading": ("Key metrics (out-of-fold, grouped by scheme family)",
-                        "主要指标（按项目族分组交叉验证的样本外结果）"),
-    "metrics_by": ("Metrics by {what}", "按{what}分组的指标"),
-    "by_lang": ("language", "语言"),
-    "by_file": ("corpus file", "语料文件"),
-    "by_genre": ("genre", "体裁"),
-    "evaluation_heading": ("Evaluation on held-out data", "留出数据上的评估"),
-    "no_evaluation": ("No held-out evaluation is recorded in meta.json yet.",
-                      "meta.json 中尚无留出数据评估结果。"),
-    "thresholds": ("Bands: high from {high:.3f}, medium from {medium:.3f}.",
-                   "分档：≥{high:.3f} 为高风险，≥{medium:.3f} 为中风险。"),
+    "model_intro": ("What the model is, how well it did, and what each risk band means.",
+                    "模型简介、评估结果与各风险等级的含义。"),
+    "metrics_heading": ("Headline figures", "主要指标"),
+    "metrics_caption": ("Out-of-fold, grouped cross-validation over {n:,} labelled texts "
+                        "({positives:,} schemes); precision and recall at the start of the high "
+                        "band.",
+                        "按项目族分组交叉验证的样本外结果，共 {n:,} 篇标注文本（其中骗局 "
+                        "{positives:,} 篇）；精确率与召回率按高风险阈值计算。"),
+    "metric_roc_auc": ("ROC AUC", "ROC AUC"),
+    "metric_pr_auc": ("PR AUC", "PR AUC"),
+    "metric_precision": ("Precision (high band)", "精确率（高风险）"),
+    "metric_recall": ("Recall (high band)", "召回率（高风险）"),
+    "metric_roc_auc_help": ("Chance that a scheme text scores above an ordinary one.",
+                            "随机取一篇骗局文本和一篇普通文本，前者得分更高的概率。"),
+    "metric_pr_auc_help": ("Average precision over all thresholds.", "各阈值下精确率的平均。"),
+    "metric_precision_help": ("Of the texts in the high band, the share that were schemes.",
+                              "高风险文本中确为骗局的比例。"),
+    "metric_recall_help": ("Of the scheme texts, the share that reached the high band.",
+                           "骗局文本中被判为高风险的比例。"),
+    "bands_heading": ("What each band means", "各风险等级的含义"),
+    "band_from": ("Starts at", "起点"),
+    "band_means": ("On held-out data", "留出数据上的实测"),
+    "band_unmeasured": ("not measured for this model yet", "该模型尚未实测"),
+    "bands_command": ("Measured with `{command}`.", "测算命令：`{command}`。"),
+    "kinds_heading": ("Text kind (who is speaking)", "文本类型（谁在说话）"),
+    "kinds_caption": ("Share of each kind the voice classifier got right (grouped "
+                      "cross-validation).", "文本类型分类器对各类文本的识别准确率（分组交叉验证）。"),
+    "kind_accuracy": ("Accuracy", "准确率"),
+    "full_report_heading": ("Full report", "完整报告"),
+    "full_report": ("Model `{name}` (booster `{sha}…`). The model card holds the full "
+                    "evaluation, per language and source, with the commands to reproduce it; "
+                    "in the repository see `docs/evaluation-cv.md` and the README's “Model "
+                    "quality”.",
+                    "模型 `{name}`（booster `{sha}…`）。模型卡包含完整评估（按语言和来源）及复现命令；"
+                    "代码库中另见 `docs/evaluation-cv.md` 与 README 的“Model quality”一节。"),
+    "download_card": ("Download the model card (Markdown)", "下载模型卡（Markdown）"),
     "card_heading": ("Model card", "模型卡"),
     "card_other": ("Model card in the other language", "另一语言的模型卡"),
     "catalogue_heading": ("Red-flag catalogue ({n} flags)", "风险信号目录（{n} 个）"),

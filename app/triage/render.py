@@ -8,125 +8,35 @@ row are shown the same way.
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from functools import cache
-from itertools import pairwise
 
 import pandas as pd
 
+from ponzidetect.display import format_probability
+from ponzidetect.display import format_value as _format_value
+from ponzidetect.highlight import FLAT, STYLE, Span, spans_from_flags, spans_from_wording
+from ponzidetect.highlight import highlight_html as _highlight_html
+
 from .i18n import has, t
 
-STYLE = {
-    "raise": "background:#fde68a;color:#111827;border-radius:3px;padding:0 1px",
-    "lower": "background:#bfdbfe;color:#111827;border-radius:3px;padding:0 1px",
-    "flat": ("background:#fef9c3;color:#111827;border-radius:3px;padding:0 1px;"
-             "border-bottom:1px dashed #a16207"),
-    "neg": ("background:#e5e7eb;color:#6b7280;text-decoration:line-through;"
-            "border-radius:3px;padding:0 1px"),
-}
-_PRIORITY = ("raise", "lower", "flat", "neg")
-FLAT = 0.005  # contributions smaller than this (log-odds) neither raise nor lower the score
+__all__ = ["FLAT", "RISK_COLOURS", "STYLE", "Span", "highlight_html", "spans_from_flags",
+           "spans_from_wording"]
+
 RISK_COLOURS = {"low": "#15803d", "medium": "#c2410c", "high": "#b91c1c"}
 TEXT_STYLE = ("white-space:pre-wrap;line-height:1.75;border:1px solid rgba(128,128,128,.35);"
               "border-radius:6px;padding:.75rem 1rem;max-height:32rem;overflow-y:auto")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """One piece of evidence to highlight: a half-open span of the raw text.
-
-    ``style`` is ``raise`` (supports a flag that raises risk), ``lower`` (a flag that lowers it,
-    e.g. a disclaimer), ``flat`` (a flag found that barely moves the score) or ``neg`` (negated
-    evidence, cleared by "not", "不"); ``title`` is the tooltip.
-    """
-
-    start: int
-    end: int
-    style: str
-    title: str
-
-
 # --------------------------------------------------------------------------------------------
-# Highlighting
+# Highlighting (the shared highlighter of ponzidetect.highlight, in the app's frame)
 # --------------------------------------------------------------------------------------------
-
-
-def spans_from_flags(flags: Iterable[Mapping], lang: str = "en") -> list[Span]:
-    """The evidence of an assessment's flags as :class:`Span` objects.
-
-    Parameters
-    ----------
-    flags : iterable of dict
-        ``assessment["flags"]``: each with ``name_en``, ``name_zh``, ``contribution`` and
-        ``evidence`` (dicts with ``start``, ``end``, ``negated``, ``note``, ``rule_id``).
-    lang : str
-        UI language of the tooltips.
-    """
-    spans = []
-    for flag in flags:
-        name = flag.get("name_zh" if lang == "zh" else "name_en") or flag.get("id", "")
-        effect = _effect(float(flag.get("contribution") or 0.0))
-        for evidence in flag.get("evidence") or ():
-            style = "neg" if evidence.get("negated") else effect
-            note = evidence.get("note") or evidence.get("rule_id") or ""
-            title = f"{name}: {note}" if note else str(name)
-            spans.append(Span(int(evidence["start"]), int(evidence["end"]), style, title))
-    return spans
-
-
-def _effect(contribution: float) -> str:
-    if contribution >= FLAT:
-        return "raise"
-    return "lower" if contribution <= -FLAT else "flat"
 
 
 def highlight_html(text: str, spans: Sequence[Span]) -> str:
-    """The text as one HTML block with every span wrapped in ``<mark>``.
-
-    The text is HTML-escaped; spans come from offsets into this exact string. Overlapping spans
-    are split at every span edge, and each piece takes the strongest style of the spans that
-    cover it (raise > lower > flat > neg) and all their tooltips. Spans outside the text are
-    clipped; empty spans are dropped. Line breaks become ``<br>`` so the block has no blank line
-    (which would end an HTML block in Markdown).
-
-    Parameters
-    ----------
-    text : str
-        The original text.
-    spans : sequence of Span
-        Evidence spans (offsets into ``text``).
-
-    Returns
-    -------
-    str
-        ``<div class="pd-text" ...>...</div>``.
-    """
-    size = len(text)
-    clipped = []
-    for span in spans:
-        start, end = max(0, min(span.start, size)), max(0, min(span.end, size))
-        if end > start:
-            clipped.append(Span(start, end, span.style, span.title))
-    edges = sorted({0, size, *(s.start for s in clipped), *(s.end for s in clipped)})
-    parts = []
-    for left, right in pairwise(edges):
-        piece = _escape_text(text[left:right])
-        covering = [s for s in clipped if s.start <= left and s.end >= right]
-        if not covering:
-            parts.append(piece)
-            continue
-        style = min((s.style for s in covering), key=_PRIORITY.index)
-        titles = " | ".join(dict.fromkeys(s.title for s in covering))
-        parts.append(f'<mark class="pd-{style}" style="{STYLE[style]}" '
-                     f'title="{html.escape(titles, quote=True)}">{piece}</mark>')
-    return f'<div class="pd-text" style="{TEXT_STYLE}">{"".join(parts)}</div>'
-
-
-def _escape_text(text: str) -> str:
-    escaped = html.escape(text, quote=False)
-    return escaped.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
+    """The text as one escaped HTML block with every span in a ``<mark>`` (see
+    :func:`ponzidetect.highlight.highlight_html`), framed and scrollable for the page."""
+    return _highlight_html(text, spans, block_style=TEXT_STYLE)
 
 
 def legend_html(lang: str = "en") -> str:
@@ -142,14 +52,7 @@ def legend_html(lang: str = "en") -> str:
 
 def format_value(value: object, unit: str | None, lang: str = "en") -> str:
     """A flag's parsed value with its unit, for people: ``730% a year``, ``10 ranks``, ``3 CNY``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if unit and has(f"unit_{unit}"):
-            return t(f"unit_{unit}", lang, v=value)
-        number = f"{value:,g}"
-        return f"{number} {unit}" if unit else number
-    return f"{value} {unit}" if unit else str(value)
+    return _format_value(value, unit, lang)
 
 
 def risk_label(risk: str, lang: str = "en") -> str:
@@ -163,7 +66,7 @@ def risk_badge_html(risk: str, probability: float, lang: str = "en") -> str:
     return (f'<div class="pd-risk pd-risk-{html.escape(risk)}" style="display:inline-block;'
             f'background:{colour};color:#fff;font-weight:600;font-size:1.2rem;'
             f'padding:.3rem .9rem;border-radius:.4rem">{html.escape(risk_label(risk, lang))} · '
-            f'{probability:.0%}</div>')
+            f'{format_probability(probability)}</div>')
 
 
 def flag_name(flag: Mapping, lang: str = "en") -> str:
@@ -180,7 +83,7 @@ def shown_flags(assessment: Mapping) -> list[Mapping]:
 def flag_table(assessment: Mapping, lang: str = "en", max_evidence: int = 3) -> pd.DataFrame:
     """One row per flag with evidence, strongest contribution first, with localised headers.
 
-    Columns: flag name, id, kind, family, contribution (log-odds), parsed value with unit, and
+    Columns: flag name, contribution (log-odds), parsed value with unit, kind, and
     up to ``max_evidence`` evidence snippets (negated ones struck through with ``~``).
     """
     rows = []
@@ -196,12 +99,11 @@ def flag_table(assessment: Mapping, lang: str = "en", max_evidence: int = 3) -> 
             t("col_contribution", lang): round(contribution, 3),
             t("col_value", lang): format_value(flag.get("value"), flag.get("unit"), lang),
             t("col_kind", lang): t(f"kind_{flag.get('kind', 'red_flag')}", lang),
-            t("col_family", lang): flag.get("family", ""),
             t("col_evidence", lang): "  ".join(snippets),
             t("col_id", lang): flag.get("id", ""),
         })
     columns = [t(key, lang) for key in ("col_flag", "col_contribution", "col_value", "col_kind",
-                                        "col_family", "col_evidence", "col_id")]
+                                        "col_evidence", "col_id")]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -230,7 +132,8 @@ def summary_line(assessment: Mapping, lang: str = "en", top: int = 3) -> str:
     sep = "、" if lang == "zh" else ", "
     names = sep.join(flag_name(f, lang) for f in red[:top]) or t("summary_none", lang)
     return t("summary_line", lang, band=risk_label(assessment.get("risk", ""), lang),
-             prob=float(assessment.get("probability") or 0.0), names=names)
+             prob=format_probability(float(assessment.get("probability") or 0.0)),
+             names=names)
 
 
 def language_label(code: str, lang: str = "en") -> str:

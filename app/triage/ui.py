@@ -10,6 +10,7 @@ import altair as alt
 import streamlit as st
 
 import ponzidetect
+from ponzidetect.display import format_probability
 from ponzidetect.model import default_model_dir
 
 from . import render
@@ -44,6 +45,16 @@ def detector_or_error(ui: str) -> ponzidetect.Detector | None:
         return None
 
 
+def band_meaning(band: str, ui: str) -> str:
+    """What the band has meant on held-out data for the loaded model ("" when not measured)."""
+    if band not in ("low", "medium", "high"):
+        return ""
+    try:
+        return get_detector().band_meaning(band, ui)
+    except (ponzidetect.ModelError, ponzidetect.CatalogueError, OSError):
+        return ""
+
+
 def lang() -> str:
     """The UI language chosen in the sidebar (``en`` or ``zh``)."""
     value = st.session_state.get(LANG_KEY, "en")
@@ -57,7 +68,8 @@ def language_switch() -> str:
     return lang()
 
 
-def show_assessment(text: str, assessment: Mapping, ui: str, key: str = "single") -> None:
+def show_assessment(text: str, assessment: Mapping, ui: str, key: str = "single",
+                    report: tuple[str, str] | None = None) -> None:
     """Band, probability, threshold, language, kind, model version, flags, highlighted text, chart.
 
     Parameters
@@ -70,20 +82,31 @@ def show_assessment(text: str, assessment: Mapping, ui: str, key: str = "single"
         UI language.
     key : str
         Prefix for element keys, so two views on one page do not clash.
+    report : (str, str), optional
+        The case report's HTML and file name, offered as a download under the verdict.
     """
     probability = float(assessment["probability"])
     st.markdown(render.risk_badge_html(assessment["risk"], probability, ui),
                 unsafe_allow_html=True)
     st.markdown(render.summary_line(assessment, ui))
+    meaning = band_meaning(assessment.get("risk", ""), ui)
+    if meaning:
+        st.caption(meaning)
+    if assessment.get("gated") or assessment.get("evidence_note"):
+        st.info(t("gated_note", ui))
     cols = st.columns(4)
-    cols[0].metric(t("probability", ui), f"{probability:.1%}")
-    cols[1].metric(t("threshold", ui), f"{float(assessment['threshold']):.3f}")
+    cols[0].metric(t("probability", ui), format_probability(probability))
+    cols[1].metric(t("threshold", ui), format_probability(float(assessment["threshold"])))
     cols[2].metric(t("language_detected", ui),
                    render.language_label(assessment.get("language", ""), ui))
     cols[3].metric(t("text_kind", ui), render.kind_label(assessment.get("text_kind", ""), ui))
     st.caption(f"{t('model_version', ui)}: `{assessment.get('model_version', '')}` · "
                f"{t('disclaimer_short', ui)}")
-    if assessment.get("text_kind") in ("report", "warning"):
+    if report is not None:
+        st.download_button(t("download_report_single", ui), report[0].encode("utf-8"),
+                           report[1], "text/html", key=f"{key}_dl_report", on_click="ignore",
+                           icon="📄")
+    if assessment.get("text_kind") in ("case_account", "warning"):
         st.info(t(f"kind_note_{assessment['text_kind']}", ui))
 
     st.subheader(t("flags_heading", ui))

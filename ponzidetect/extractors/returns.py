@@ -2,7 +2,11 @@
 
 "1.5% daily" -> 547.5 %/year, "月息30%" -> 360 %/year, "double your money in 100 days" ->
 365 %/year. Rates are annualised without compounding (rate x periods per year), the convention
-of HYIP studies; the note keeps the stated rate and period.
+of HYIP studies; the note keeps the stated rate and period. Also read: "1.1%/d", "3.3% every single
+day", "30% growth per month", "6% lands in my account every month", "get 50% after 2 weeks",
+"Plan B: 150% after 7 days", 一天一个点, 静态一天千分之八, 七天赚百分之十二, and payouts stated as
+amounts on a base amount ("the $100 plan pays $3.5 a day", 投一万每天到账一百二; see
+``payout_amounts``).
 """
 
 from __future__ import annotations
@@ -12,7 +16,15 @@ from collections.abc import Iterator
 
 from ..catalogue import FlagSpec
 from ..document import Document
+from ..scanner import Scan, compile_rule
 from . import Candidate, extractor, to_number
+from .payout_amounts import (
+    EN_MONEY,
+    ZH_AMOUNT_PERIOD,
+    AmountRate,
+    chinese_amount_rates,
+    english_amount_rates,
+)
 
 PERIODS_PER_YEAR = {"hour": 24 * 365, "day": 365, "week": 52, "month": 12, "year": 1}
 
@@ -27,63 +39,122 @@ _ZH_PERIOD = [
     ("时", "hour"), ("日", "day"), ("天", "day"), ("周", "week"), ("月", "month"), ("年", "year"),
 ]
 
-EN_RATE_AFTER = re.compile(
-    _NUM + r"\s{0,2}%\s{0,3}(?:(?:per|a|an|each|every|/)\s{0,3})?"
+EN_RATE_AFTER = compile_rule(
+    _NUM + r"\s{0,2}(?:%|percent\b|pct\b)\s{0,3}"
+    r"(?:(?:per|a|an|each|every(?:\s{1,2}(?:single|working|business|trading))?|/)\s{0,3})?"
     r"(?P<period>daily|hourly|weekly|monthly|annually|yearly|annual|day|hour|week|month|year"
     r"|24h|p\.a\.|pa|apy|apr)\b",
     re.IGNORECASE,
+    name="return_rate.en_rate_after", code=True,
 )
-EN_RATE_BEFORE = re.compile(
+EN_RATE_BEFORE = compile_rule(
     r"\b(?P<period>daily|hourly|weekly|monthly|apy|apr)\b\s{0,3}"
     r"(?:[a-z]{2,12}\s{0,3}){0,2}(?:of\s{1,3}|up\s{1,3}to\s{1,3}|:\s{0,3}|=\s{0,3}|~\s{0,2})?" + _NUM
     + r"\s{0,2}%",
     re.IGNORECASE,
+    name="return_rate.en_rate_before", code=True,
 )
-EN_MULTIPLY = re.compile(
-    r"\b(?P<verb>double|triple|quadruple|2x|3x|x2|x3)\b\s{0,3}(?:[a-z]{2,12}\s{1,3}){0,3}"
+EN_RATE_SLASH = compile_rule(_NUM + r"\s{0,2}%\s{0,2}/\s{0,2}(?P<period>d|h|hr|wk|mo)\b", re.IGNORECASE,
+                             name="return_rate.en_rate_slash", code=True)
+# "30% growth per month", "6% lands in my account every month", "1.8% hit your wallets every day"
+EN_RATE_WORDS_PERIOD = compile_rule(
+    _NUM + r"\s{0,2}%\s{0,2}(?:(?:growth|interest|profit|bonus|return|roi|yield|gain|payout|reward"
+    r"|dividend|gratitude)s?\s{1,2}|(?:lands?|arrives?|hits?|(?:is|gets?)\s{1,2}(?:paid|credited|added)"
+    r"|paid|credited|added|accrues?|comes?\s{1,2}in|grows?)\s{1,2}(?:(?:in|to|into|on)\s{1,2})?"
+    r"(?:[\w']{1,12}\s{1,2}){0,3})(?:every|each|per|a)\s{1,2}(?:single\s{1,2})?"
+    r"(?P<period>day|week|month)\b",
+    re.IGNORECASE,
+    name="return_rate.en_rate_words_period", code=True,
+)
+# "get 50% after 2 weeks", "earn 25% in 15 days", "Plan B: 150% after 7 days"
+EN_GET_IN = compile_rule(
+    r"(?:\b(?:get|gets|earn|earns|receive|receives|make|collect|pays?|returns?|gives?)\s{1,2}"
+    r"(?:(?:you|up\s{1,2}to|a|an|another|extra|guaranteed|fixed)\s{1,2}){0,2}"
+    r"|\b(?:plan|package|tier|option)\s{0,2}\w{0,3}\s{0,2}[:=-]\s{0,2})" + _NUM
+    + r"\s{0,2}%(?!\s{0,2}(?:off|discount)\b)\s{0,2}(?:[a-z]{2,12}\s{1,2}){0,2}(?:in|within|after)"
+    r"\s{1,2}(?:just\s{1,2}|only\s{1,2})?(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?)",
+    re.IGNORECASE,
+    name="return_rate.en_get_in", code=True,
+)
+# "7% of your balance every day", "6.5% of it every month", "7% of your traps' value per day",
+# "0.00033 BNB per day (3.3%)", "20 days x 10%"
+EN_RATE_OF_BALANCE = compile_rule(
+    _NUM + r"\s{0,2}%\s{1,3}of\s{1,3}(?:(?:your|their|his|her|the|each|every|its)\s{1,2})?"
+    r"(?:[\w']{1,14}\s{1,2}){0,2}"
+    r"(?:balance|deposit|stake|principal|investment|value|capital|holdings|it|them|package)s?\s{1,3}"
+    r"(?:on\s{1,2}the\s{1,2}first\s{1,2}of\s{1,2}each|every|each|per|a)\s{1,2}(?P<period>day|week|month)\b"
+    r"|(?:per|a|every)\s{1,2}(?P<period2>day|week|month)\s{0,2}\(\s{0,2}(?P<num2>\d{1,3}(?:\.\d{1,3})?)\s{0,2}%\s{0,2}\)"
+    r"|\b(?P<days>\d{1,3})\s{0,2}days?\s{0,2}[x×*]\s{0,2}(?P<num3>\d{1,3}(?:\.\d{1,3})?)\s{0,2}%",
+    re.IGNORECASE,
+    name="return_rate.en_rate_of_balance", code=True,
+)
+EN_MULTIPLY = compile_rule(
+    r"\b(?P<verb>double|triple|quadruple|twice|2x|3x|x2|x3)\b\s{0,3}(?:[a-z]{2,12}\s{1,3}){0,3}"
     r"(?:in|within|after)\s{1,3}(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?)",
     re.IGNORECASE,
+    name="return_rate.en_multiply", code=True,
 )
-EN_TOTAL_IN = re.compile(
+EN_TOTAL_IN = compile_rule(
     _NUM + r"\s{0,2}%\s{0,3}(?:[a-z]{2,12}\s{1,3}){0,2}"
     r"(?:returns?|profits?|roi|interest|yield|gains?|earnings?|income|payout|back)\s{1,3}"
     r"(?:[a-z]{2,12}\s{1,3}){0,1}(?:in|within|after)\s{1,3}"
     r"(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?)",
     re.IGNORECASE,
+    name="return_rate.en_total_in", code=True,
 )
-EN_AFTER_THEN_RATE = re.compile(
+EN_AFTER_THEN_RATE = compile_rule(
     r"\b(?:after|in|within)\s{1,2}(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?)[\s,;:.)(-]{1,4}"
     r"(?:(?:and|then)\s{1,2})?(?:you\s{1,2})?(?:(?:can|will|'ll)\s{1,2})?(?:receive|get|earn|collect|take\s{1,2}home)\s{1,2}"
     r"(?:(?:up\s{1,2}to|a|an|guaranteed|fixed|at\s{1,2}least)\s{1,2}){0,2}" + _NUM
     + r"\s{0,2}%\s{0,2}(?:[a-z]{2,12}\s{1,2}){0,1}(?:interest|profits?|returns?|roi|payouts?)\b",
     re.IGNORECASE,
+    name="return_rate.en_after_then_rate", code=True,
 )
-ZH_RATE_BEFORE = re.compile(
-    r"(?P<period>日息|日化|日利率?|日收益率?|日返|每日收益|每天收益|每日|每天|天天|日赚|每小时|时息|"
-    r"周息|周化|每周|月息|月化|月利率?|月收益率?|每月|月返|年息|年化收益率?|年化回报率?|年化|年收益率?|年利率)"
-    r"\s{0,3}(?:[\u4e00-\u9fff]{1,4}\s{0,2})?(?:[:：约为达高到至]{0,3})\s{0,2}" + _NUM + r"\s{0,2}%"
+ZH_RATE_BEFORE = compile_rule(
+    r"(?P<period>日息|日化|日利率?|日收益率?|日回报|日返|每日收益|每天收益|每日|每天|天天|日赚|一天|1天|每小时|时息|"
+    r"周息|周化|每周|周回报|月息|月化|月利率?|月收益率?|月回报|每个月|每月|一个月|1个月|月返|年息|年化收益率?|年化回报率?|年化|年收益率?|年利率)"
+    r"\s{0,3}(?:[\u4e00-\u9fff]{1,4}\s{0,2})?(?:[:：约为达高到至]{0,3})\s{0,2}\+?\s{0,2}" + _NUM
+    + r"\s{0,2}%(?!的?(?:时间|人|日子|天数|概率|可能))",
+    name="return_rate.zh_rate_before", code=True,
 )
-ZH_RATE_AFTER = re.compile(
-    _NUM + r"\s{0,2}%\s{0,2}(?:的)?\s{0,2}(?P<period>日息|日收益|日利润|月息|月收益|年化|年收益|周收益)"
+# 一天一个点 (one percentage point a day), 每月三个点
+ZH_POINTS = compile_rule(
+    r"(?P<period>每天|每日|一天|1天|每周|每个月|每月)\s{0,3}(?:[\u4e00-\u9fff]{1,4}\s{0,2})?"
+    + _NUM + r"\s{0,2}个点",
+    name="return_rate.zh_points", code=True,
 )
-ZH_MULTIPLY = re.compile(
+# 七天赚百分之十二, 20天收益30%
+ZH_TOTAL_IN = compile_rule(
+    r"(?P<n>\d{1,3})\s{0,2}(?P<unit>个月|天|日|周)\s{0,2}(?:内|后|之后)?\s{0,2}(?:就|即可|可|能|可以)?\s{0,2}"
+    r"(?:赚|收益|回报|返|拿|获利|盈利|返还|增值|涨)\s{0,2}(?:了|到)?\s{0,2}" + _NUM + r"\s{0,2}%",
+    name="return_rate.zh_total_in", code=True,
+)
+ZH_RATE_AFTER = compile_rule(
+    _NUM + r"\s{0,2}%\s{0,2}(?:的)?\s{0,2}(?P<period>日息|日收益|日利润|月息|月收益|年化|年收益|周收益)",
+    name="return_rate.zh_rate_after", code=True,
+)
+ZH_MULTIPLY = compile_rule(
     r"(?P<n>\d{1,4})\s{0,2}(?P<unit>个月|天|日|周|月|年)\s{0,3}(?:内|之内|左右)?\s{0,3}"
     r"(?:就|即可|可以|可|能|便)?\s{0,2}(?:本金|资金|投资|收益|资产|财富|存款|钱)?\s{0,2}"
-    r"(?:就|即可|可以|可|能|便|直接)?\s{0,2}(?:翻倍|翻番|翻(?P<mult>\d{1,3})倍|回本)"
+    r"(?:就|即可|可以|可|能|便|直接)?\s{0,2}(?:翻倍|翻番|翻(?P<mult>\d{1,3})倍|回本)",
+    name="return_rate.zh_multiply", code=True,
 )
 
-EN_EXAMPLE = re.compile(
-    r"\binvest\w{0,3}\s{1,3}(?P<base>\d{1,7}(?:\.\d{1,4})?)\s{0,2}[a-z]{0,6}[\s.,]{1,4}"
+EN_EXAMPLE = compile_rule(
+    r"\b(?:invest\w{0,3}|deposit\w{0,3}|put\s{1,2}in|stake\w{0,1}|send|top\s{1,2}up)\s{1,3}\$?(?P<base>\d{1,7}(?:\.\d{1,4})?)\s{0,2}[a-z]{0,6}[\s.,]{1,4}"
     r"(?:\w{1,12}\s{1,3}){0,4}(?:withdraw|earn|receive|get|collect|claim)\w{0,3}\s{1,3}"
     r"(?P<part>\d{1,7}(?:\.\d{1,4})?)\s{0,2}[a-z]{0,6}\s{1,3}(?:every|each|per|a)\s{1,3}"
     r"(?P<unit>day|week|month)",
     re.IGNORECASE,
+    name="return_rate.en_example", code=True,
 )
 
 _ZH_UNIT = {"天": "day", "日": "day", "周": "week", "月": "month", "个月": "month", "年": "year"}
 _EN_UNIT = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
             "months": "month"}
-_MULTIPLIER = {"double": 2, "2x": 2, "x2": 2, "triple": 3, "3x": 3, "x3": 3, "quadruple": 4}
+_EN_SLASH = {"d": "day", "h": "hour", "hr": "hour", "wk": "week", "mo": "month"}
+_MULTIPLIER = {"double": 2, "twice": 2, "2x": 2, "x2": 2, "triple": 3, "3x": 3, "x3": 3,
+               "quadruple": 4}
 
 
 def annualise(rate_percent: float, period: str) -> float:
@@ -117,6 +188,16 @@ def _candidate(match: re.Match[str], rate: float, period: str, lang: str,
                      f"{stated} -> {annual:,.1f}% a year (simple)")
 
 
+def _amount_candidate(item: AmountRate, lang: str, spec: FlagSpec) -> Candidate | None:
+    annual = annualise(item.rate_percent, item.period)
+    if annual < float(spec.params.get("min_annual_periodic", 20)) or annual > 1e7:
+        return None
+    return Candidate(item.start, item.end, f"{lang}.amount_per_period", min(1.0, 0.5 + annual / 730),
+                     lang, round(annual, 2), "%/year",
+                     f"{item.stated} = {item.rate_percent:.3g}% per {item.period} -> "
+                     f"{annual:,.1f}% a year (simple)")
+
+
 def _totals_over_periods(match_iter: Iterator[re.Match[str]], rule: str,
                          spec: FlagSpec) -> Iterator[Candidate]:
     """A total rate over N periods ("200% in 40 days", "after 5 days, get 10%") per period."""
@@ -131,13 +212,17 @@ def _totals_over_periods(match_iter: Iterator[re.Match[str]], rule: str,
                 yield found
 
 
-@extractor("return_rate")
-def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
+@extractor("return_rate", rules=(EN_RATE_AFTER, EN_RATE_BEFORE, EN_RATE_SLASH, EN_RATE_WORDS_PERIOD,
+                                 EN_GET_IN, EN_RATE_OF_BALANCE, EN_MULTIPLY, EN_TOTAL_IN,
+                                 EN_AFTER_THEN_RATE, EN_EXAMPLE, ZH_RATE_BEFORE, ZH_POINTS,
+                                 ZH_TOTAL_IN, ZH_RATE_AFTER, ZH_MULTIPLY, EN_MONEY,
+                                 ZH_AMOUNT_PERIOD))
+def extract_return_rates(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[Candidate]:
     """Yield stated periodic returns at or above the flag's annual floor."""
     text = doc.folded
     if doc.has_latin:
         for rule, pattern in (("rate_after", EN_RATE_AFTER), ("rate_before", EN_RATE_BEFORE)):
-            for match in pattern.finditer(text):
+            for match in scan.finditer(pattern):
                 rate = to_number(match["num"].replace(",", "."))
                 period = _EN_PERIOD[match["period"].lower()]
                 if rate is not None:
@@ -145,7 +230,7 @@ def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
                                        f"{rate:g}% per {period}")
                     if found:
                         yield found
-        for match in EN_MULTIPLY.finditer(text):
+        for match in scan.finditer(EN_MULTIPLY):
             multiple = _MULTIPLIER[match["verb"].lower()]
             days_total = int(match["n"])
             period = _EN_UNIT[match["unit"].lower()]
@@ -155,9 +240,38 @@ def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
                                    f"x{multiple} in {days_total} {period}s")
                 if found:
                     yield found
-        for rule, pattern in (("total_in", EN_TOTAL_IN), ("after_then_rate", EN_AFTER_THEN_RATE)):
-            yield from _totals_over_periods(match_iter=pattern.finditer(text), rule=rule, spec=spec)
-        for match in EN_EXAMPLE.finditer(text):
+        for match in scan.finditer(EN_RATE_SLASH):
+            rate = to_number(match["num"].replace(",", "."))
+            period = _EN_SLASH[match["period"].lower()]
+            if rate is not None:
+                found = _candidate(match, rate, period, "en", "en.rate_slash", spec,
+                                   f"{rate:g}% per {period}")
+                if found:
+                    yield found
+        for match in scan.finditer(EN_RATE_WORDS_PERIOD):
+            rate = to_number(match["num"].replace(",", "."))
+            period = match["period"].lower()
+            if rate is not None:
+                found = _candidate(match, rate, period, "en", "en.rate_words_period", spec,
+                                   f"{rate:g}% per {period}")
+                if found:
+                    yield found
+        for match in scan.finditer(EN_RATE_OF_BALANCE):
+            rate = to_number(match["num"] or match["num2"] or match["num3"])
+            period = (match["period"] or match["period2"] or "day").lower()
+            if rate is not None:
+                found = _candidate(match, rate, period, "en", "en.rate_of_balance", spec,
+                                   f"{rate:g}% per {period}")
+                if found:
+                    yield found
+        for item in english_amount_rates(text):
+            found = _amount_candidate(item, "en", spec)
+            if found:
+                yield found
+        for rule, pattern in (("total_in", EN_TOTAL_IN), ("after_then_rate", EN_AFTER_THEN_RATE),
+                              ("get_in", EN_GET_IN)):
+            yield from _totals_over_periods(match_iter=scan.finditer(pattern), rule=rule, spec=spec)
+        for match in scan.finditer(EN_EXAMPLE):
             base, part = to_number(match["base"]), to_number(match["part"])
             if base and part and part < base:
                 rate = part / base * 100
@@ -167,7 +281,7 @@ def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
                     yield found
     if doc.has_han:
         for rule, pattern in (("rate_before", ZH_RATE_BEFORE), ("rate_after", ZH_RATE_AFTER)):
-            for match in pattern.finditer(text):
+            for match in scan.finditer(pattern):
                 rate = to_number(match["num"].replace(",", "."))
                 period = _zh_period(match["period"])
                 if rate is not None:
@@ -175,7 +289,27 @@ def extract_return_rates(doc: Document, spec: FlagSpec) -> Iterator[Candidate]:
                                        f"{rate:g}% per {period}")
                     if found:
                         yield found
-        for match in ZH_MULTIPLY.finditer(text):
+        for match in scan.finditer(ZH_POINTS):
+            rate = to_number(match["num"])
+            if rate is not None:
+                period = _zh_period(match["period"])
+                found = _candidate(match, rate, period, "zh", "zh.points", spec,
+                                   f"{rate:g}个点 per {period}")
+                if found:
+                    yield found
+        for match in scan.finditer(ZH_TOTAL_IN):
+            total, count = to_number(match["num"]), int(match["n"])
+            if total and count:
+                period = _ZH_UNIT[match["unit"]]
+                found = _candidate(match, total / count, period, "zh", "zh.total_in", spec,
+                                   f"{total:g}% in {count} {period}s")
+                if found:
+                    yield found
+        for item in chinese_amount_rates(text):
+            found = _amount_candidate(item, "zh", spec)
+            if found:
+                yield found
+        for match in scan.finditer(ZH_MULTIPLY):
             count = int(match["n"])
             period = _ZH_UNIT[match["unit"]]
             multiple = int(match["mult"]) if match["mult"] else 2
