@@ -531,7 +531,7 @@ def test_batch_page_triage_table_search_labels_and_explains(detector, lang: str)
     scores = table[t("col_score", lang)].tolist()
     assert scores[:4] == sorted(scores[:4], reverse=True) and pd.isna(scores[4])
     assert table[t("col_id", lang)].tolist()[4] == "4"  # the empty text, last, with its error
-    assert table[t("col_error", lang)].tolist()[4] == "text is empty"
+    assert table[t("col_error", lang)].tolist()[4] == "empty text"
     # the explanation picker opens the highest-scoring row first, with the single-text view
     assert at.selectbox(key="batch_row").value in (0, 1)
     assert any("pd-risk-high" in v for v in markdown_values(at))
@@ -677,7 +677,7 @@ def test_apply_edits(labels, edits, expected):
 def test_triage_frame_sorts_by_score_and_keeps_labels(scored):
     labels = {"1": {"label": "scheme", "note": "n"}}
     table = batch.triage_frame(scored, "content", "id", labels)
-    assert table["key"].tolist()[-1] == "4" and table["error"].tolist()[-1] == "text is empty"
+    assert table["key"].tolist()[-1] == "4" and table["error"].tolist()[-1] == "empty text"
     assert table["score"].dropna().is_monotonic_decreasing
     assert table.set_index("key").at["1", "label"] == "scheme"
 
