@@ -53,6 +53,7 @@ from .io import (
     format_from_name,
     missing_column_message,
     open_table,
+    unique_name,
 )
 from .io.terminal import for_terminal
 
@@ -180,6 +181,8 @@ RESULT_COLUMNS = (ResultColumn("score", "number"), ResultColumn("risk"),
 """The columns every scored table gets, in order."""
 EXPLANATION = ResultColumn("assessment", "object")
 """The full-assessment column :func:`score_frame` adds with ``explain=True``."""
+_GROUPED = frozenset(("score", "risk", "flags", "error", EXPLANATION.name))
+"""Result columns renamed together on a clash (see :func:`result_column_names`)."""
 
 Scorer = Callable[[list[str]], list[RowOutcome]]
 """One outcome per input text, same order; should not raise per row."""
@@ -409,9 +412,11 @@ def result_column_names(columns: Iterable[str],
                         ) -> tuple[str, ...]:
     """Names for the added columns that do not clash with the input's.
 
-    ``score``, ``risk``, ``flags``, ``error`` (and any further result columns); all of them
+    ``score``, ``risk``, ``flags``, ``error`` (and ``assessment``) are renamed together: all
     become ``ponzidetect_score`` etc. when the input already has a column with one of those
-    names (and get ``_2``, ``_3`` if even those are taken).
+    names (and get ``_2``, ``_3`` if even those are taken). Any further result column
+    (``text_kind``, ``language``...) is renamed on its own, ``ponzidetect_<name>`` only where
+    the input has that name, so an input ``language`` column leaves ``score`` as it is.
 
     Parameters
     ----------
@@ -423,14 +428,28 @@ def result_column_names(columns: Iterable[str],
     Returns
     -------
     tuple of str
+
+    Examples
+    --------
+    >>> result_column_names(["text", "language"], (*RESULT_COLUMNS, ResultColumn("language")))
+    ('score', 'risk', 'flags', 'error', 'ponzidetect_language')
     """
     taken = {str(name) for name in columns}
-    base = tuple(column.name for column in result_columns)
-    if not taken.intersection(base):
-        return base
+    base = [column.name for column in result_columns]
+    group = [name for name in base if name in _GROUPED]
+    chosen = dict(zip(group, _group_names(group, taken), strict=True))
+    for name in base:
+        if name not in chosen:
+            chosen[name] = unique_name(name, [*taken, *chosen.values()])
+    return tuple(chosen[name] for name in base)
+
+
+def _group_names(group: Sequence[str], taken: set[str]) -> tuple[str, ...]:
+    if not taken.intersection(group):
+        return tuple(group)
     for suffix in itertools.count(1):
         tail = "" if suffix == 1 else f"_{suffix}"
-        names = tuple(f"ponzidetect_{name}{tail}" for name in base)
+        names = tuple(f"ponzidetect_{name}{tail}" for name in group)
         if not taken.intersection(names):
             return names
     raise AssertionError("unreachable")
@@ -874,7 +893,7 @@ def score_table(
                                                             source.name))
         result_columns = (*result_columns, *(ResultColumn(name) for name in extra_columns))
         names = result_column_names(reader.columns, result_columns)
-        row_names: list[str] = []
+        row_renamed: dict[str, str] = {}
         writer = stack.enter_context(TableWriter(target, out_fmt))
         explain_out = (stack.enter_context(atomic_write(explain, encoding="utf-8", newline="\n"))
                        if explain is not None else None)
@@ -889,8 +908,12 @@ def score_table(
             scored = with_results(chunk.frame, outcomes, result_columns, names)
             if row_columns is not None:
                 more = row_columns(chunk.start, chunk.frame)
-                row_names.extend(name for name in more if name not in row_names)
-                scored = scored.assign(**more)
+                for name in more:  # never overwrite an input column (``cluster``...)
+                    if name not in row_renamed:
+                        row_renamed[name] = unique_name(
+                            name, [*reader.columns, *names, *row_renamed.values()])
+                scored = scored.assign(**{row_renamed[name]: values
+                                          for name, values in more.items()})
             writer.write(scored)
             if explain_out is not None:
                 ids = chunk.frame[id_column].tolist() if id_column is not None else None
@@ -900,8 +923,8 @@ def score_table(
         notes.extend(reader.notes)
         stack.pop_all().close()  # write the files before reading the writer's notes
     notes.extend(writer.notes)
-    return tally.summary(time.perf_counter() - started, target, explain, (*names, *row_names),
-                         notes)
+    return tally.summary(time.perf_counter() - started, target, explain,
+                         (*names, *row_renamed.values()), notes)
 
 
 def _chunk_rows(chunk_rows: int, columns: int) -> int:

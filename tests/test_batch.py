@@ -15,7 +15,9 @@ from fakes import fake_factory, fake_score
 from openpyxl import load_workbook
 
 from ponzidetect.batch import (
+    RESULT_COLUMNS,
     BatchSummary,
+    ResultColumn,
     RowOutcome,
     Scorer,
     cell_error,
@@ -224,6 +226,35 @@ def test_explain_has_one_line_per_row(tmp_path: Path) -> None:
 ])
 def test_result_column_names_avoid_clashes(columns: list[str], expected: tuple[str, ...]) -> None:
     assert result_column_names(columns) == expected
+
+
+@pytest.mark.parametrize(("columns", "expected"), [
+    (["text"], ("score", "risk", "flags", "error", "text_kind", "language")),
+    (["text", "language"], ("score", "risk", "flags", "error", "text_kind",
+                            "ponzidetect_language")),
+    (["text", "score"], ("ponzidetect_score", "ponzidetect_risk", "ponzidetect_flags",
+                         "ponzidetect_error", "text_kind", "language")),
+])
+def test_further_result_columns_are_renamed_on_their_own(columns: list[str],
+                                                         expected: tuple[str, ...]) -> None:
+    added = (*RESULT_COLUMNS, ResultColumn("text_kind"), ResultColumn("language"))
+    assert result_column_names(columns, added) == expected
+
+
+def test_row_columns_never_overwrite_an_input_column(tmp_path: Path) -> None:
+    source = _write(tmp_path / "in.csv", pd.DataFrame({"text": ["abc", "def"],
+                                                       "cluster": ["mine", "mine"]}))
+
+    def clusters(first_row: int, frame: pd.DataFrame) -> dict[str, list[object]]:
+        return {"cluster": [f"c{first_row + i}" for i in range(len(frame))]}
+
+    summary = score_table(source, tmp_path / "out.csv", text_column="text",
+                          scorer_factory=fake_factory, workers=1, chunk_rows=1,
+                          row_columns=clusters)
+    back = _read(tmp_path / "out.csv")
+    assert back["cluster"].tolist() == ["mine", "mine"]
+    assert back["ponzidetect_cluster"].tolist() == ["c0", "c1"]
+    assert summary.columns[-1] == "ponzidetect_cluster"
 
 
 def test_existing_score_column_is_kept(tmp_path: Path) -> None:
