@@ -109,8 +109,11 @@ def _get(meta: dict[str, Any], dotted: str) -> object:
     return value
 
 
-def validate_meta(meta: object, where: str = "meta.json") -> dict[str, Any]:
+def validate_meta(meta: object, where: str = "meta.json",
+                  schema_version: int | None = None) -> dict[str, Any]:
     """Check the fields of a parsed ``meta.json``; return it unchanged when they are right.
+
+    Unknown fields, at the top or inside ``combiner`` and ``thresholds``, are accepted.
 
     Parameters
     ----------
@@ -118,6 +121,9 @@ def validate_meta(meta: object, where: str = "meta.json") -> dict[str, Any]:
         The parsed JSON.
     where : str
         The file, for messages.
+    schema_version : int, optional
+        The schema this version of ponzidetect reads; a model of another schema is refused
+        first (retrain it), before its fields are checked against this schema.
 
     Returns
     -------
@@ -130,6 +136,10 @@ def validate_meta(meta: object, where: str = "meta.json") -> dict[str, Any]:
     """
     if not isinstance(meta, dict):
         raise _error(f"{where} must hold a JSON object, not {_kind(meta)}; {_DAMAGED}")
+    found = meta.get("schema_version")
+    if schema_version is not None and _is_int(found) and found != schema_version:
+        raise _error(f"{where}: model schema {found} is not {schema_version}; retrain with this "
+                     "version of ponzidetect ('ponzidetect train DATA --out DIR')")
     for name, required, check, wanted in _FIELDS:
         parent = name.rpartition(".")[0]
         if parent and not isinstance(_get(meta, parent), dict):
@@ -155,13 +165,15 @@ def validate_meta(meta: object, where: str = "meta.json") -> dict[str, Any]:
     return meta
 
 
-def read_meta(path: Path) -> dict[str, Any]:
+def read_meta(path: Path, schema_version: int | None = None) -> dict[str, Any]:
     """Read, parse and validate a model's ``meta.json``.
 
     Parameters
     ----------
     path : Path
         The file.
+    schema_version : int, optional
+        The schema expected (see :func:`validate_meta`).
 
     Returns
     -------
@@ -187,4 +199,4 @@ def read_meta(path: Path) -> dict[str, Any]:
         raise _error(f"{path} holds a value that cannot be read ({error}); {_DAMAGED}") from error
     except OSError as error:
         raise _error(f"{path} cannot be read: {error}") from error
-    return validate_meta(meta, str(path))
+    return validate_meta(meta, str(path), schema_version)

@@ -62,3 +62,27 @@ def test_meta_must_be_an_object(meta: object) -> None:
 def test_unknown_fields_are_allowed() -> None:
     meta = _edited("future_field", {"anything": 1})
     assert validate_meta(meta)["future_field"] == {"anything": 1}
+
+
+@pytest.mark.parametrize("path", ["gate", "thresholds.gate", "combiner.gate", "text_kind.gate"])
+def test_a_newer_models_extra_fields_load(tmp_path, path: str) -> None:
+    import shutil
+
+    from ponzidetect.model import load_model
+
+    folder = tmp_path / "model"
+    shutil.copytree(default_model_dir(), folder)
+    meta = _edited(path, {"high": 0.9} if path == "gate" else 0.5)
+    (folder / META_FILE).write_text(json.dumps(meta), "utf-8")
+    model = load_model(folder)
+    assert (model.thresholds.high, model.thresholds.medium) == (
+        SHIPPED["thresholds"]["high"], SHIPPED["thresholds"]["medium"])
+
+
+def test_an_older_schema_is_told_to_retrain_not_called_damaged() -> None:
+    meta = _edited("schema_version", 1)
+    del meta["combiner"]
+    meta["calibration"] = {"a": 1.0, "b": 0.0}
+    with pytest.raises(ModelError, match="model schema 1 is not 2; retrain") as caught:
+        validate_meta(meta, schema_version=2)
+    assert "damaged" not in str(caught.value)
