@@ -300,6 +300,14 @@ def scored(detector) -> pd.DataFrame:
     return batch.score_table(detector, sample_frame(), "content")
 
 
+def test_score_table_keeps_input_columns_named_like_ours(detector):
+    frame = pd.DataFrame({"text": [EN_SCHEME, EN_BANK], "score": [5, 1], "cluster": ["a", "b"]})
+    results = batch.score_table(detector, frame, "text")
+    assert results["input_score"].tolist() == [5, 1]
+    assert results["input_cluster"].tolist() == ["a", "b"]
+    assert results["risk"].tolist()[0] == "high" and results["assessment"].tolist()[0]
+
+
 def test_score_table_gives_every_row_a_result(scored):
     assert scored["risk"].tolist() == ["high", "high", "low", "", "low"]
     assert scored.at[3, "error"] == "empty text" and scored.at[3, "assessment"] is None
