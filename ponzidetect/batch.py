@@ -1,14 +1,21 @@
-"""Score a table file row by row with any scorer: streaming, in parallel, atomically.
+"""Score tables with any scorer: the one table-scoring path and the one worker pool.
 
 The model layer supplies a *scorer factory*: a picklable callable that builds a :data:`Scorer`
-(a function from a list of cells to one :class:`RowOutcome` per cell). :func:`score_table`
-streams the input with :func:`ponzidetect.tabular.read_chunks`, keeps every input row and column
-in order, adds ``score``, ``risk``, ``flags`` and ``error`` columns, and writes the result with
-:class:`ponzidetect.tabular.TableWriter`, so an error or Ctrl-C leaves no partial output.
+(a function from a list of texts to one :class:`RowOutcome` per text). Everything that scores a
+table goes through :func:`score_chunks`, with one contract:
 
-Cells that cannot be scored (empty, not text, too long, an unreadable JSONL line) get an
-``error`` and are never passed to the scorer. A scorer that raises on a batch is retried one row
-at a time, so one bad text costs one row, not the file.
+- every input row gives exactly one outcome, in order;
+- a row the reader could not read cleanly, and a cell that cannot be scored (empty, not text,
+  longer than :data:`MAX_CHARS`), gets an ``error`` (one message per kind, :func:`cell_error`)
+  and never reaches the scorer;
+- a scorer that raises on a batch is retried one row at a time, and a worker process that
+  crashes is replaced and its rows retried one at a time, so one bad text costs one row.
+
+:func:`score_table` streams a file (CLI), :func:`score_frame` scores a DataFrame (the API's
+``Detector.score_frame``, the app); both add the :data:`RESULT_COLUMNS` (an ordered list, so a
+scorer can add more) under names that never clash with the input's. :class:`WorkerPool` is the
+one process pool (joblib's loky executor, processes reused between calls, a crashed worker
+replaced), used here and by ``Detector.score_many``. This module knows nothing about models.
 """
 
 from __future__ import annotations
@@ -17,13 +24,15 @@ import contextlib
 import itertools
 import json
 import multiprocessing
+import os
 import pickle
 import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,44 +40,58 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
-from .tabular import (
-    PARSE_ERROR_COLUMN,
+from .io import (
+    ROW_ERRORS,
+    Chunk,
+    MissingColumnError,
+    Notes,
     TableWriter,
     TabularError,
     atomic_write,
+    check_fmt,
     format_from_name,
-    list_columns,
     missing_column_message,
-    read_chunks,
-    row_count_hint,
+    open_table,
+    unique_name,
 )
+from .io.terminal import for_terminal
 
 __all__ = [
+    "EXPLANATION",
     "MAX_CHARS",
     "RESULT_COLUMNS",
     "BatchSummary",
+    "ResultColumn",
     "RowOutcome",
     "Scorer",
     "ScorerFactory",
+    "Terminated",
+    "WorkerCrashed",
+    "WorkerPool",
     "cell_error",
     "result_column_names",
     "score_cells",
+    "score_chunks",
+    "score_frame",
     "score_table",
+    "sigterm_as_interrupt",
 ]
 
 MAX_CHARS = 1_000_000
-RESULT_COLUMNS = ("score", "risk", "flags", "error")
+"""Longest text scored; longer cells get ``text longer than 1,000,000 characters``."""
 RISK_BANDS = ("low", "medium", "high")
-_PREFIX = "ponzidetect_"
+CRASHED = "scoring crashed the worker process (killed, or out of memory)"
 _TOP_FLAGS = 10
 _MAX_REASONS = 100
+_MAX_CRASHES = 20
+_IDLE_SECONDS = 60
+_CHUNK_CELLS = 100_000
 
 
 @dataclass(frozen=True)
 class RowOutcome:
-    """What the scorer made of one cell.
+    """What the scorer made of one row.
 
     Attributes
     ----------
@@ -81,10 +104,10 @@ class RowOutcome:
     error : str
         ``""`` when scored, else why not.
     explanation : dict or None
-        JSON-safe full assessment (only written with an explain file).
+        JSON-safe full assessment (written to an explain file or an ``assessment`` column).
     extra : tuple of (str, object)
-        More values by column name (``text_kind``, ``language``, ``evidence``,
-        ``model_version``), written after the four standard columns.
+        More values by result-column name (``text_kind``, ``language``, ``model_version``...),
+        for :class:`ResultColumn` entries beyond the four standard ones.
     """
 
     score: float | None
@@ -109,12 +132,64 @@ class RowOutcome:
         """
         return cls(score=None, risk="", flags=(), error=error, explanation=None)
 
+    def value(self, name: str) -> Any:
+        """The value for result column ``name`` (``None`` when this outcome has none)."""
+        if name in ("score", "risk", "flags", "error"):
+            return getattr(self, name)
+        if name == EXPLANATION.name:
+            return self.explanation
+        return dict(self.extra).get(name)
 
-Scorer = Callable[[list[object]], list[RowOutcome]]
-"""One outcome per input cell, same order; never raises per row."""
+    def to_dict(self) -> dict[str, Any]:
+        """A new JSON-safe dict: score, risk, flags, error, explanation and the extra values."""
+        return {"score": self.score, "risk": self.risk, "flags": list(self.flags),
+                "error": self.error, "explanation": self.explanation, **dict(self.extra)}
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    """A column :func:`score_table` and :func:`score_frame` add to the input.
+
+    Attributes
+    ----------
+    name : str
+        Base name (``score``); becomes ``ponzidetect_score`` if the input has a clashing column.
+    kind : str
+        ``number`` (float, NaN when missing), ``text`` (``""`` when missing), ``list``
+        (``;``-joined) or ``object`` (as is).
+    """
+
+    name: str
+    kind: str = "text"
+
+    def values(self, outcomes: Sequence[RowOutcome]) -> np.ndarray:
+        """This column's values for the outcomes, as an array."""
+        raw = [outcome.value(self.name) for outcome in outcomes]
+        if self.kind == "number":
+            return np.array([np.nan if v is None else float(v) for v in raw], dtype=np.float64)
+        if self.kind == "list":
+            return np.array([";".join(v) if v else "" for v in raw], dtype=object)
+        if self.kind == "text":
+            return np.array(["" if v is None else str(v) for v in raw], dtype=object)
+        values = np.empty(len(raw), dtype=object)
+        values[:] = raw
+        return values
+
+
+RESULT_COLUMNS = (ResultColumn("score", "number"), ResultColumn("risk"),
+                  ResultColumn("flags", "list"), ResultColumn("error"))
+"""The columns every scored table gets, in order."""
+EXPLANATION = ResultColumn("assessment", "object")
+"""The full-assessment column :func:`score_frame` adds with ``explain=True``."""
+_GROUPED = frozenset(("score", "risk", "flags", "error", EXPLANATION.name))
+"""Result columns renamed together on a clash (see :func:`result_column_names`)."""
+
+Scorer = Callable[[list[str]], list[RowOutcome]]
+"""One outcome per input text, same order; should not raise per row."""
 
 ScorerFactory = Callable[[], Scorer]
-"""Builds a scorer; must pickle (module-level function or functools.partial) for workers > 1."""
+"""Builds a scorer; must pickle (module-level function, functools.partial or dataclass) for
+workers > 1."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +217,9 @@ class BatchSummary:
     explain_path : str or None
         Where the explanations were written, if asked.
     columns : tuple of str
-        Names of the added score, risk, flags and error columns.
+        Names of the added columns.
+    warnings : tuple of str
+        What the readers and writers repaired or cut (ragged rows, cells over Excel's limit...).
     """
 
     rows: int
@@ -154,7 +231,8 @@ class BatchSummary:
     seconds: float
     output_path: str
     explain_path: str | None = None
-    columns: tuple[str, ...] = RESULT_COLUMNS
+    columns: tuple[str, ...] = tuple(column.name for column in RESULT_COLUMNS)
+    warnings: tuple[str, ...] = ()
 
     @property
     def rows_per_second(self) -> float:
@@ -174,10 +252,11 @@ class BatchSummary:
             "output_path": self.output_path,
             "explain_path": self.explain_path,
             "columns": list(self.columns),
+            "warnings": list(self.warnings),
         }
 
     def to_text(self) -> str:
-        """A few lines for the terminal."""
+        """A few lines for the terminal (control characters from the input shown escaped)."""
         lines = [f"Scored {self.scored:,} of {self.rows:,} rows in {self.seconds:.1f} s "
                  f"({self.rows_per_second:,.0f} rows/s); {self.errors:,} error(s)."]
         bands = dict(self.risk_counts)
@@ -188,11 +267,17 @@ class BatchSummary:
             lines.append("Top flags: " + ", ".join(f"{flag} {n:,}" for flag, n in self.top_flags))
         if self.error_reasons:
             lines.append("Errors: " + ", ".join(f"{why} {n:,}" for why, n in self.error_reasons))
+        lines.extend(f"Warning: {warning}" for warning in self.warnings)
         added = ", ".join(self.columns)
         lines.append(f"Output: {self.output_path} (added columns: {added})")
         if self.explain_path:
             lines.append(f"Explanations: {self.explain_path}")
-        return "\n".join(lines)
+        return for_terminal("\n".join(lines))
+
+
+# --------------------------------------------------------------------------------------------
+# One row's contract
+# --------------------------------------------------------------------------------------------
 
 
 def cell_error(value: object, max_chars: int = MAX_CHARS) -> str:
@@ -208,10 +293,12 @@ def cell_error(value: object, max_chars: int = MAX_CHARS) -> str:
     Returns
     -------
     str
-        ``"empty text"``, ``"not text (int)"``, ``"text longer than 1,000,000 characters"``
-        or ``""``.
+        ``"empty text"`` (also for None, NaN and other missing values), ``"not text (int)"``,
+        ``"text longer than 1,000,000 characters"`` or ``""``.
     """
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "empty text"
+    if isinstance(value, float | np.floating) and np.isnan(value):
         return "empty text"
     if not isinstance(value, str):
         return f"not text ({type(value).__name__})"
@@ -222,9 +309,76 @@ def cell_error(value: object, max_chars: int = MAX_CHARS) -> str:
     return ""
 
 
+def _scorable(text: str) -> str:
+    """The text with lone surrogates (from JSON escapes or a caller's frame) as U+FFFD."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
+@dataclass
+class _Plan:
+    """The outcomes known before scoring (errors), and the texts left to score."""
+
+    outcomes: list[RowOutcome | None]
+    positions: list[int]
+    texts: list[str]
+
+    def merge(self, scored: Sequence[RowOutcome]) -> list[RowOutcome]:
+        if len(scored) != len(self.texts):
+            raise RuntimeError(f"the scorer returned {len(scored)} outcomes for "
+                               f"{len(self.texts)} texts; a Scorer must return exactly one "
+                               "outcome per input, in order")
+        outcomes = list(self.outcomes)
+        for position, outcome in zip(self.positions, scored, strict=True):
+            outcomes[position] = outcome
+        return outcomes  # type: ignore[return-value]
+
+
+def _plan(cells: Sequence[object], read_errors: Sequence[str] | None, max_chars: int) -> _Plan:
+    outcomes: list[RowOutcome | None] = [None] * len(cells)
+    positions: list[int] = []
+    texts: list[str] = []
+    for position, cell in enumerate(cells):
+        error = (read_errors[position] if read_errors else "") or cell_error(cell, max_chars)
+        if error:
+            outcomes[position] = RowOutcome.failed(error)
+        else:
+            positions.append(position)
+            texts.append(_scorable(cell))  # type: ignore[arg-type]
+    return _Plan(outcomes, positions, texts)
+
+
+def _run_scorer(scorer: Scorer, texts: list[str], keep_explanations: bool) -> list[RowOutcome]:
+    """The scorer's outcomes; a batch that raises is retried row by row."""
+    if not texts:
+        return []
+    try:
+        outcomes = list(scorer(texts))
+    except Exception:  # the contract says never raise per row: find the row, keep the rest
+        outcomes = [_score_one(scorer, text) for text in texts]
+    if not keep_explanations:
+        outcomes = [replace(o, explanation=None) if o.explanation is not None else o
+                    for o in outcomes]
+    return outcomes
+
+
+def _score_one(scorer: Scorer, text: str) -> RowOutcome:
+    try:
+        (outcome,) = scorer([text])
+    except Exception as exc:
+        return RowOutcome.failed(f"scorer failed: {type(exc).__name__}: {exc}")
+    return outcome
+
+
 def score_cells(scorer: Scorer, cells: Sequence[object], *, max_chars: int = MAX_CHARS,
-                keep_explanations: bool = True) -> list[RowOutcome]:
-    """Score a column's cells: check each, send the scorable ones to ``scorer`` in one call.
+                keep_explanations: bool = True,
+                read_errors: Sequence[str] | None = None) -> list[RowOutcome]:
+    """Score a column's cells in this process: check each, send the scorable ones in one call.
 
     Parameters
     ----------
@@ -235,7 +389,9 @@ def score_cells(scorer: Scorer, cells: Sequence[object], *, max_chars: int = MAX
     max_chars : int
         Longer texts get an error and are not scored.
     keep_explanations : bool
-        When False, explanations are dropped (less to send between processes).
+        When False, explanations are dropped.
+    read_errors : sequence of str, optional
+        The reader's error per row; a row with one is not scored.
 
     Returns
     -------
@@ -247,68 +403,396 @@ def score_cells(scorer: Scorer, cells: Sequence[object], *, max_chars: int = MAX
     RuntimeError
         When the scorer breaks its contract (a different number of outcomes than texts).
     """
-    outcomes: list[RowOutcome | None] = [None] * len(cells)
-    positions: list[int] = []
-    texts: list[object] = []
-    for position, cell in enumerate(cells):
-        error = cell_error(cell, max_chars)
-        if error:
-            outcomes[position] = RowOutcome.failed(error)
-        else:
-            positions.append(position)
-            texts.append(cell)
-    if texts:
-        for position, outcome in zip(positions, _call_scorer(scorer, texts), strict=True):
-            if not keep_explanations and outcome.explanation is not None:
-                outcome = replace(outcome, explanation=None)
-            outcomes[position] = outcome
-    return [outcome for outcome in outcomes if outcome is not None]
+    plan = _plan(cells, read_errors, max_chars)
+    return plan.merge(_run_scorer(scorer, plan.texts, keep_explanations))
 
 
-def _call_scorer(scorer: Scorer, texts: list[object]) -> list[RowOutcome]:
-    try:
-        outcomes = list(scorer(texts))
-    except Exception:  # the contract says never raise per row: find the row, keep the rest
-        outcomes = [_score_one(scorer, text) for text in texts]
-    if len(outcomes) != len(texts):
-        raise RuntimeError(f"the scorer returned {len(outcomes)} outcomes for {len(texts)} "
-                           "texts; a Scorer must return exactly one outcome per input, in order")
-    return outcomes
-
-
-def _score_one(scorer: Scorer, text: object) -> RowOutcome:
-    try:
-        (outcome,) = scorer([text])
-    except Exception as exc:
-        return RowOutcome.failed(f"scorer failed: {type(exc).__name__}: {exc}")
-    return outcome
-
-
-def result_column_names(columns: Iterable[str]) -> tuple[str, str, str, str]:
+def result_column_names(columns: Iterable[str],
+                        result_columns: Sequence[ResultColumn] = RESULT_COLUMNS
+                        ) -> tuple[str, ...]:
     """Names for the added columns that do not clash with the input's.
 
-    ``score``, ``risk``, ``flags``, ``error``; all four become ``ponzidetect_score`` etc. when
-    the input already has a column with one of those names (and get ``_2``, ``_3`` if even
-    those are taken).
+    ``score``, ``risk``, ``flags``, ``error`` (and ``assessment``) are renamed together: all
+    become ``ponzidetect_score`` etc. when the input already has a column with one of those
+    names (and get ``_2``, ``_3`` if even those are taken). Any further result column
+    (``text_kind``, ``language``...) is renamed on its own, ``ponzidetect_<name>`` only where
+    the input has that name, so an input ``language`` column leaves ``score`` as it is.
 
     Parameters
     ----------
     columns : iterable of str
         The input's column names.
+    result_columns : sequence of ResultColumn
+        The columns to add.
 
     Returns
     -------
     tuple of str
+
+    Examples
+    --------
+    >>> result_column_names(["text", "language"], (*RESULT_COLUMNS, ResultColumn("language")))
+    ('score', 'risk', 'flags', 'error', 'ponzidetect_language')
     """
-    taken = set(columns)
-    if not taken.intersection(RESULT_COLUMNS):
-        return RESULT_COLUMNS
+    taken = {str(name) for name in columns}
+    base = [column.name for column in result_columns]
+    group = [name for name in base if name in _GROUPED]
+    chosen = dict(zip(group, _group_names(group, taken), strict=True))
+    for name in base:
+        if name not in chosen:
+            chosen[name] = unique_name(name, [*taken, *chosen.values()])
+    return tuple(chosen[name] for name in base)
+
+
+def _group_names(group: Sequence[str], taken: set[str]) -> tuple[str, ...]:
+    if not taken.intersection(group):
+        return tuple(group)
     for suffix in itertools.count(1):
         tail = "" if suffix == 1 else f"_{suffix}"
-        names = tuple(f"{_PREFIX}{name}{tail}" for name in RESULT_COLUMNS)
+        names = tuple(f"ponzidetect_{name}{tail}" for name in group)
         if not taken.intersection(names):
-            return names  # type: ignore[return-value]
+            return names
     raise AssertionError("unreachable")
+
+
+def with_results(frame: pd.DataFrame, outcomes: Sequence[RowOutcome],
+                 result_columns: Sequence[ResultColumn], names: Sequence[str]) -> pd.DataFrame:
+    """A copy of ``frame`` with one column per result column, in order.
+
+    Raises
+    ------
+    RuntimeError
+        When there is not exactly one outcome per row.
+    """
+    if len(outcomes) != len(frame):
+        raise RuntimeError(f"{len(outcomes)} outcomes for {len(frame)} rows")
+    result = frame.copy()
+    for column, name in zip(result_columns, names, strict=True):
+        result[name] = column.values(outcomes)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# The one worker pool
+# --------------------------------------------------------------------------------------------
+
+
+class WorkerCrashed(RuntimeError):
+    """A worker process died (killed, out of memory, a crash in native code)."""
+
+
+_worker_factory: Callable[[], Any] | None = None
+_worker_state: Any = None
+
+
+def _init_worker(factory: Callable[[], Any], parent: int) -> None:
+    """Runs once per worker: Ctrl-C is the parent's to handle; the worker exits within a second
+    of its parent's death (even a SIGKILL); the state is built lazily so a factory error travels
+    back to the parent with the first task."""
+    global _worker_factory, _worker_state
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                     name="ponzidetect-parent-watch").start()
+    _worker_factory, _worker_state = factory, None
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)  # nobody is waiting for the results: do not linger
+        except PermissionError:  # the pid was reused by another user's process: gone too
+            os._exit(1)
+
+
+def _in_worker(task: Callable[[Any, Any], Any], item: Any) -> Any:
+    global _worker_state
+    if _worker_state is None:
+        assert _worker_factory is not None
+        _worker_state = _worker_factory()
+    return task(_worker_state, item)
+
+
+def _context() -> multiprocessing.context.BaseContext | None:
+    """A fork server where there is one (workers forked from a process that imported ponzidetect
+    once: faster start, shared pages), loky's own spawning elsewhere. Plain fork is avoided: the
+    parent may run Arrow or OpenMP threads, and forking a threaded process can deadlock."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+class WorkerPool:
+    """Processes that each build one state from a factory and run tasks on it, in order.
+
+    The processes are joblib's loky executor: reused by the next pool with the same factory
+    (they stay up to a minute when idle, then exit, also if the parent died), and replaced
+    when one crashes (:class:`WorkerCrashed` is raised for the tasks that were running).
+
+    Parameters
+    ----------
+    factory : callable
+        Builds the per-process state (a scorer, a detector); must pickle.
+    workers : int
+        Processes.
+
+    Raises
+    ------
+    TypeError
+        When the factory cannot be pickled.
+    """
+
+    def __init__(self, factory: Callable[[], Any], workers: int) -> None:
+        _check_picklable(factory)
+        self.factory = factory
+        self.workers = workers
+        self._executor: Any = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if exc_type is not None:
+            self.kill()
+
+    def _get(self) -> Any:
+        if self._executor is None:
+            from joblib.externals.loky import get_reusable_executor
+
+            self._executor = get_reusable_executor(
+                max_workers=self.workers, context=_context(), timeout=_IDLE_SECONDS,
+                kill_workers=True, initializer=_init_worker,
+                initargs=(self.factory, os.getpid()))
+        return self._executor
+
+    def submit(self, task: Callable[[Any, Any], Any], item: Any) -> Future[Any]:
+        """Run ``task(state, item)`` in a worker; the future raises WorkerCrashed on a crash."""
+        try:
+            return self._get().submit(_in_worker, task, item)
+        except (BrokenProcessPool, RuntimeError):  # a broken or shut-down executor: a fresh one
+            self._executor = None
+            return self._get().submit(_in_worker, task, item)
+
+    @staticmethod
+    def result(future: Future[Any]) -> Any:
+        """The task's result; its exception; or WorkerCrashed when its worker died."""
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            raise WorkerCrashed(CRASHED) from exc
+
+    def map(self, task: Callable[[Any, Any], Any], items: Iterable[Any],
+            window: int | None = None) -> Iterator[Any]:
+        """``task(state, item)`` for every item, in order, at most ``window`` in flight.
+
+        Raises
+        ------
+        WorkerCrashed
+            When a worker dies (the pool is replaced for the next call).
+        """
+        window = window or 2 * self.workers
+        pending: deque[Future[Any]] = deque()
+        for item in items:
+            pending.append(self.submit(task, item))
+            if len(pending) >= window:
+                yield self.result(pending.popleft())
+        while pending:
+            yield self.result(pending.popleft())
+
+    def kill(self) -> None:
+        """Stop the workers now (Ctrl-C, SIGTERM, an error): nothing is left running."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            with contextlib.suppress(Exception):
+                executor.shutdown(wait=False, kill_workers=True)
+
+
+def _check_picklable(factory: Callable[[], Any]) -> None:
+    try:
+        pickle.dumps(factory)
+    except Exception as exc:
+        raise TypeError(f"scorer_factory {factory!r} cannot be sent to worker processes "
+                        f"({exc}); use a module-level function or functools.partial, or "
+                        "workers=1") from exc
+
+
+def _score_task(scorer: Scorer, item: tuple[list[str], bool]) -> list[RowOutcome]:
+    texts, keep_explanations = item
+    return _run_scorer(scorer, texts, keep_explanations)
+
+
+# --------------------------------------------------------------------------------------------
+# The one table-scoring path
+# --------------------------------------------------------------------------------------------
+
+
+def score_chunks(chunks: Iterable[Chunk], text_column: str, scorer_factory: ScorerFactory, *,
+                 workers: int = 1, max_chars: int = MAX_CHARS,
+                 keep_explanations: bool = False) -> Iterator[tuple[Chunk, list[RowOutcome]]]:
+    """Score the text column of every chunk: ``(chunk, one outcome per row)``, in order.
+
+    The one function every table-scoring entry point uses (:func:`score_table`,
+    :func:`score_frame`, hence ``Detector.score_frame`` and the app). Rows with a read error or
+    an unscorable cell get an error outcome and are not scored; the rest go to the scorer, in
+    this process (``workers == 1``) or in a :class:`WorkerPool` with at most ``2 * workers``
+    chunks in flight. A crashed worker is replaced and the chunks it may have held are scored
+    again one at a time, then row by row, so only the row that crashes it fails.
+
+    Parameters
+    ----------
+    chunks : iterable of Chunk
+        Rows and their read errors.
+    text_column : str
+        The column to score.
+    scorer_factory : callable
+        Builds a :data:`Scorer`; once per worker process (or once here for ``workers == 1``).
+    workers : int
+        Scoring processes.
+    max_chars : int
+        Longer texts get an error instead of a score.
+    keep_explanations : bool
+        Keep each outcome's explanation (more to send between processes).
+
+    Yields
+    ------
+    tuple of (Chunk, list of RowOutcome)
+    """
+    if workers < 1:
+        raise TabularError(f"workers must be at least 1, not {workers}")
+    planned = ((chunk, _plan(chunk.frame[text_column].tolist(), chunk.errors, max_chars))
+               for chunk in chunks)
+    if workers == 1:
+        scorer = scorer_factory()
+        for chunk, plan in planned:
+            yield chunk, plan.merge(_run_scorer(scorer, plan.texts, keep_explanations))
+        return
+    with WorkerPool(scorer_factory, workers) as pool:
+        yield from _pooled(pool, planned, keep_explanations)
+
+
+def _pooled(pool: WorkerPool, planned: Iterator[tuple[Chunk, _Plan]],
+            keep_explanations: bool) -> Iterator[tuple[Chunk, list[RowOutcome]]]:
+    pending: deque[tuple[Chunk, _Plan, Future[list[RowOutcome]] | None]] = deque()
+    window = 2 * pool.workers
+    crashes = 0
+    for chunk, plan in planned:
+        future = pool.submit(_score_task, (plan.texts, keep_explanations)) if plan.texts else None
+        pending.append((chunk, plan, future))
+        while len(pending) >= window or (pending and pending[0][2] is None):
+            chunk, plan, future = pending.popleft()
+            try:
+                scored = pool.result(future) if future is not None else []
+            except WorkerCrashed:
+                crashes += 1
+                yield from _isolate([(chunk, plan), *[(c, p) for c, p, _ in pending]], pool,
+                                    keep_explanations, crashes)
+                pending.clear()
+                continue
+            yield chunk, plan.merge(scored)
+    while pending:
+        chunk, plan, future = pending.popleft()
+        try:
+            scored = pool.result(future) if future is not None else []
+        except WorkerCrashed:
+            crashes += 1
+            yield from _isolate([(chunk, plan), *[(c, p) for c, p, _ in pending]], pool,
+                                keep_explanations, crashes)
+            return
+        yield chunk, plan.merge(scored)
+
+
+def _isolate(items: list[tuple[Chunk, _Plan]], pool: WorkerPool, keep_explanations: bool,
+             crashes: int) -> Iterator[tuple[Chunk, list[RowOutcome]]]:
+    """After a crash: score chunks one at a time; a chunk that crashes again, row by row."""
+    for chunk, plan in items:
+        if not plan.texts:
+            yield chunk, plan.merge([])
+            continue
+        try:
+            scored = pool.result(pool.submit(_score_task, (plan.texts, keep_explanations)))
+        except WorkerCrashed:
+            crashes += 1
+            scored = []
+            for text in plan.texts:
+                if crashes > _MAX_CRASHES:
+                    raise WorkerCrashed(f"{CRASHED}; {crashes} crashes, giving up") from None
+                try:
+                    (one,) = pool.result(pool.submit(_score_task, ([text], keep_explanations)))
+                except WorkerCrashed:
+                    crashes += 1
+                    one = RowOutcome.failed(CRASHED)
+                scored.append(one)
+        yield chunk, plan.merge(scored)
+
+
+def score_frame(frame: pd.DataFrame, text_column: str, scorer_factory: ScorerFactory, *,
+                workers: int = 1, chunk_rows: int = 2000, max_chars: int = MAX_CHARS,
+                explain: bool = False, row_errors: Sequence[str] | None = None,
+                result_columns: Sequence[ResultColumn] = RESULT_COLUMNS,
+                progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """A copy of ``frame`` with the result columns added, one outcome per row.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows; index and columns are kept.
+    text_column : str
+        The column to score.
+    scorer_factory : callable
+        Builds a :data:`Scorer`.
+    workers : int
+        Scoring processes (1: in this process).
+    chunk_rows : int
+        Rows per scorer call (and per ``progress`` call).
+    max_chars : int
+        Longer texts get an error instead of a score.
+    explain : bool
+        Also add an ``assessment`` column holding each row's explanation (``None`` on error).
+    row_errors : sequence of str, optional
+        A read error per row (rows with one are not scored); by default
+        ``frame.attrs["row_errors"]`` when the frame came from :func:`ponzidetect.io.read_chunks`.
+    result_columns : sequence of ResultColumn
+        The columns to add.
+    progress : callable, optional
+        ``progress(rows done, rows in total)`` after each chunk.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Added columns are named by :func:`result_column_names` (``ponzidetect_score``... when
+        the input has a clashing column).
+
+    Raises
+    ------
+    MissingColumnError
+        A ``KeyError`` (and ``ValueError``) listing the columns there are.
+    """
+    if text_column not in frame.columns:
+        raise MissingColumnError(missing_column_message(str(text_column),
+                                                        [str(c) for c in frame.columns]))
+    if chunk_rows < 1:
+        raise TabularError(f"chunk_rows must be at least 1, not {chunk_rows}")
+    columns = (*result_columns, EXPLANATION) if explain else tuple(result_columns)
+    names = result_column_names(frame.columns, columns)
+    errors = row_errors if row_errors is not None else frame.attrs.get(ROW_ERRORS)
+    if errors is not None and len(errors) != len(frame):
+        errors = None
+    total = len(frame)
+    chunks = (Chunk(frame.iloc[start:start + chunk_rows],
+                    tuple(errors[start:start + chunk_rows]) if errors else
+                    ("",) * len(frame.iloc[start:start + chunk_rows]), start)
+              for start in range(0, max(total, 1), chunk_rows))
+    outcomes: list[RowOutcome] = []
+    for chunk, scored in score_chunks(chunks, text_column, scorer_factory, workers=workers,
+                                      max_chars=max_chars, keep_explanations=explain):
+        outcomes.extend(scored)
+        if progress is not None:
+            progress(chunk.start + len(chunk), total)
+    return with_results(frame, outcomes, columns, names)
 
 
 def score_table(
@@ -325,22 +809,23 @@ def score_table(
     explain_path: str | Path | None = None,
     progress: bool | None = None,
     max_chars: int = MAX_CHARS,
+    result_columns: Sequence[ResultColumn] = RESULT_COLUMNS,
     extra_columns: Sequence[str] = (),
     id_column: str | None = None,
     row_columns: Callable[[int, pd.DataFrame], dict[str, Sequence[Any]]] | None = None,
     total_rows: int | None = None,
 ) -> BatchSummary:
-    """Score every row of a table file and write the table with score columns added.
+    """Score every row of a table file and write the table with the result columns added.
 
-    Every input row gives exactly one output row, in input order, with all input columns plus
-    ``score``, ``risk``, ``flags`` (semicolon-separated) and ``error`` (see
+    Every input record gives exactly one output row, in input order, with all input columns
+    plus ``score``, ``risk``, ``flags`` (semicolon-separated) and ``error`` (see
     :func:`result_column_names` for clashes). Memory stays flat: at most ``2 * workers`` chunks
     are in flight.
 
     Parameters
     ----------
     input_path : str or Path
-        CSV, TSV, JSONL, Parquet or XLSX.
+        CSV, TSV, JSONL, Parquet or XLSX (every worksheet).
     output_path : str or Path
         Where to write; the format follows the extension unless ``out_fmt`` is given. Written
         atomically: it appears only when the whole run succeeds.
@@ -364,9 +849,10 @@ def score_table(
         Show a tqdm bar on stderr counting rows (the CLI passes ``sys.stderr.isatty()``).
     max_chars : int
         Longer texts get an error instead of a score.
+    result_columns : sequence of ResultColumn
+        The columns to add, in order.
     extra_columns : sequence of str
-        Names of the outcomes' ``extra`` values to write, in order, after the four standard
-        columns (``ponzidetect_<name>`` when the input has that name already).
+        Names of the outcomes' ``extra`` values to add after ``result_columns`` (text columns).
     id_column : str, optional
         A column of the input whose value keys each ``explain_path`` line (``"id"``).
     row_columns : callable, optional
@@ -385,63 +871,66 @@ def score_table(
         Before any work when the text column is missing (the message lists the columns), the
         input is unreadable, or the output would overwrite the input.
     """
+    from tqdm import tqdm
+
     started = time.perf_counter()
     source, target = Path(input_path), Path(output_path)
     explain = Path(explain_path) if explain_path is not None else None
     _check_arguments(source, target, explain, chunk_rows=chunk_rows, workers=workers,
                      max_chars=max_chars)
-    out_fmt = out_fmt or format_from_name(target)
-    columns = list_columns(source, in_fmt, encoding)
+    out_fmt = check_fmt(out_fmt) if out_fmt else format_from_name(target)
     tally = _Tally()
+    notes = Notes()
     with contextlib.ExitStack() as stack:
-        chunks = stack.enter_context(contextlib.closing(
-            read_chunks(source, fmt=in_fmt, encoding=encoding, chunk_rows=chunk_rows)))
-        frames: Iterator[pd.DataFrame] = chunks
-        if text_column not in columns:  # JSONL lists the keys of its first records only
-            first = next(chunks)
-            columns = [str(name) for name in first.columns]
-            if text_column not in columns:
-                raise TabularError(missing_column_message(text_column, columns, source.name))
-            frames = itertools.chain([first], chunks)
-        names = result_column_names(columns)
-        if id_column is not None and id_column not in columns:
-            raise TabularError(missing_column_message(id_column, columns, source.name))
-        extras = _extra_names(extra_columns, [*columns, *names])
-        row_names: list[str] = []
+        stack.enter_context(sigterm_as_interrupt())  # SIGTERM unwinds like Ctrl-C
+        reader = stack.enter_context(open_table(source, in_fmt, encoding,
+                                                required=[text_column]))
+        if text_column not in reader.columns:
+            raise MissingColumnError(missing_column_message(text_column, reader.columns,
+                                                            source.name))
+        if id_column is not None and id_column not in reader.columns:
+            raise MissingColumnError(missing_column_message(id_column, reader.columns,
+                                                            source.name))
+        result_columns = (*result_columns, *(ResultColumn(name) for name in extra_columns))
+        names = result_column_names(reader.columns, result_columns)
+        row_renamed: dict[str, str] = {}
         writer = stack.enter_context(TableWriter(target, out_fmt))
         explain_out = (stack.enter_context(atomic_write(explain, encoding="utf-8", newline="\n"))
                        if explain is not None else None)
-        bar = stack.enter_context(tqdm(total=row_count_hint(source, in_fmt) or total_rows,
-                                       unit=" rows",
+        bar = stack.enter_context(tqdm(total=reader.row_count_hint() or total_rows, unit=" rows",
                                        file=sys.stderr, disable=not progress,
-                                       desc=source.name, dynamic_ncols=True))
-        stream = stack.enter_context(contextlib.closing(_outcome_stream(
-            frames, text_column, scorer_factory, workers=workers, max_chars=max_chars,
-            keep_explanations=explain is not None)))
-        for frame, outcomes in stream:
-            outcomes = _with_parse_errors(frame, outcomes)
-            scored = _with_results(frame, outcomes, names)
-            if extras:
-                scored = scored.assign(**{column: [dict(o.extra).get(name, "") for o in outcomes]
-                                          for name, column in extras.items()})
+                                       desc=for_terminal(source.name), dynamic_ncols=True))
+        rows = _chunk_rows(chunk_rows, len(reader.columns))
+        stream = stack.enter_context(contextlib.closing(score_chunks(
+            reader.chunks(rows), text_column, scorer_factory, workers=workers,
+            max_chars=max_chars, keep_explanations=explain is not None)))
+        for chunk, outcomes in stream:
+            scored = with_results(chunk.frame, outcomes, result_columns, names)
             if row_columns is not None:
-                more = row_columns(tally.rows, frame)
-                row_names.extend(name for name in more if name not in row_names)
-                scored = scored.assign(**more)
+                more = row_columns(chunk.start, chunk.frame)
+                for name in more:  # never overwrite an input column (``cluster``...)
+                    if name not in row_renamed:
+                        row_renamed[name] = unique_name(
+                            name, [*reader.columns, *names, *row_renamed.values()])
+                scored = scored.assign(**{row_renamed[name]: values
+                                          for name, values in more.items()})
             writer.write(scored)
             if explain_out is not None:
-                ids = frame[id_column].tolist() if id_column is not None else None
-                _write_explanations(explain_out, tally.rows, outcomes, ids)
+                ids = chunk.frame[id_column].tolist() if id_column is not None else None
+                _write_explanations(explain_out, chunk.start, outcomes, ids)
             tally.add(outcomes)
-            bar.update(len(frame))
-    added = (*names, *extras.values(), *row_names)
-    return tally.summary(time.perf_counter() - started, target, explain, added)
+            bar.update(len(chunk))
+        notes.extend(reader.notes)
+        stack.pop_all().close()  # write the files before reading the writer's notes
+    notes.extend(writer.notes)
+    return tally.summary(time.perf_counter() - started, target, explain,
+                         (*names, *row_renamed.values()), notes)
 
 
-def _extra_names(wanted: Sequence[str], taken: Sequence[str]) -> dict[str, str]:
-    from .columns import unique_names
-
-    return unique_names(wanted, taken)
+def _chunk_rows(chunk_rows: int, columns: int) -> int:
+    """Fewer rows per chunk for wide tables, so the chunks in flight stay a bounded number of
+    cells (a JSONL file with 1,000 keys would otherwise hold 1,000 columns x 2,000 rows x 4)."""
+    return max(1, min(chunk_rows, _CHUNK_CELLS // max(columns, 1)))
 
 
 def _check_arguments(source: Path, target: Path, explain: Path | None, *, chunk_rows: int,
@@ -458,31 +947,10 @@ def _check_arguments(source: Path, target: Path, explain: Path | None, *, chunk_
                                "choose another path")
 
 
-def _with_parse_errors(frame: pd.DataFrame, outcomes: list[RowOutcome]) -> list[RowOutcome]:
-    if PARSE_ERROR_COLUMN not in frame.columns:
-        return outcomes
-    reasons = frame[PARSE_ERROR_COLUMN].tolist()
-    return [RowOutcome.failed(reason) if isinstance(reason, str) and reason else outcome
-            for outcome, reason in zip(outcomes, reasons, strict=True)]
-
-
-def _with_results(frame: pd.DataFrame, outcomes: list[RowOutcome],
-                  names: tuple[str, str, str, str]) -> pd.DataFrame:
-    if len(outcomes) != len(frame):
-        raise RuntimeError(f"{len(outcomes)} outcomes for {len(frame)} rows")
-    scores = np.array([np.nan if o.score is None else float(o.score) for o in outcomes],
-                      dtype=np.float64)
-    added = {
-        names[0]: scores,
-        names[1]: np.array([o.risk for o in outcomes], dtype=object),
-        names[2]: np.array([";".join(o.flags) for o in outcomes], dtype=object),
-        names[3]: np.array([o.error for o in outcomes], dtype=object),
-    }
-    return frame.assign(**added)
-
-
 def _write_explanations(handle: IO[str], first_row: int, outcomes: list[RowOutcome],
                         ids: list[Any] | None = None) -> None:
+    from .io.writers.cells import safe_text
+
     lines = []
     for offset, outcome in enumerate(outcomes):
         record: dict[str, Any] = {"row": first_row + offset}
@@ -495,112 +963,43 @@ def _write_explanations(handle: IO[str], first_row: int, outcomes: list[RowOutco
             record.update((k, v) for k, v in outcome.explanation.items() if k != "row")
         else:
             record.update(score=outcome.score, risk=outcome.risk, flags=list(outcome.flags))
-        lines.append(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        lines.append(safe_text(json.dumps(record, ensure_ascii=False, default=str)) + "\n")
     handle.writelines(lines)
 
 
 # --------------------------------------------------------------------------------------------
-# Running the scorer: in-process or in a bounded process pool
+# Signals
 # --------------------------------------------------------------------------------------------
 
 
-def _outcome_stream(frames: Iterable[pd.DataFrame], text_column: str,
-                    scorer_factory: ScorerFactory, *, workers: int, max_chars: int,
-                    keep_explanations: bool) -> Iterator[tuple[pd.DataFrame, list[RowOutcome]]]:
-    """(frame, outcomes) pairs in input order."""
-    if workers == 1:
-        scorer = scorer_factory()
-        for frame in frames:
-            cells = frame[text_column].tolist()
-            yield frame, score_cells(scorer, cells, max_chars=max_chars,
-                                     keep_explanations=keep_explanations)
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: unwind like Ctrl-C (no partial files, no workers left)."""
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`Terminated` in the main thread, as SIGINT does.
+
+    Only installed in the main thread and when SIGTERM has its default action; the previous
+    handler is restored afterwards.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
-    _check_picklable(scorer_factory)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(),
-                               initializer=_init_worker, initargs=(scorer_factory,))
-    pending: deque[tuple[pd.DataFrame, Future[list[RowOutcome]]]] = deque()
-    finished = False
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is not signal.SIG_DFL:
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one is enough while cleaning up
+        raise Terminated(f"terminated by signal {signum} (process {os.getpid()})")
+
+    signal.signal(signal.SIGTERM, handler)
     try:
-        for frame in frames:
-            future = pool.submit(_score_in_worker, frame[text_column].tolist(), max_chars,
-                                 keep_explanations)
-            pending.append((frame, future))
-            if len(pending) >= 2 * workers:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
-        finished = True
-    except BrokenProcessPool as exc:
-        raise RuntimeError("a scoring worker process died (out of memory, killed, or the calling "
-                           "script lacks an `if __name__ == '__main__':` guard); rerun with "
-                           "workers=1 to see the underlying error") from exc
+        yield
     finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            _stop_pool(pool, pending)
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    """Fork server where there is one (a clean single-threaded parent, with ponzidetect imported
-    once so workers start fast), spawn elsewhere. Plain fork is avoided: the parent may already
-    run Arrow or OpenMP threads, and forking a threaded process can deadlock the child."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
-
-
-def _check_picklable(scorer_factory: ScorerFactory) -> None:
-    try:
-        pickle.dumps(scorer_factory)
-    except Exception as exc:
-        raise TypeError(f"scorer_factory {scorer_factory!r} cannot be sent to worker processes "
-                        f"({exc}); use a module-level function or functools.partial, or "
-                        "workers=1") from exc
-
-
-def _stop_pool(pool: ProcessPoolExecutor, pending: Iterable[tuple[Any, Future[Any]]]) -> None:
-    """Cancel queued chunks and end the worker processes now (Ctrl-C, error)."""
-    for _, future in pending:
-        future.cancel()
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
-    if terminate is not None:
-        terminate()
-        return
-    # Before 3.14 there is no public way to stop a running worker; the pool's own process table
-    # is the only handle on them.
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=5)
-
-
-_worker_factory: ScorerFactory | None = None
-_worker_scorer: Scorer | None = None
-
-
-def _init_worker(scorer_factory: ScorerFactory) -> None:
-    """Runs once per worker: Ctrl-C is the parent's to handle; the scorer is built lazily."""
-    global _worker_factory
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_factory = scorer_factory
-
-
-def _score_in_worker(cells: list[object], max_chars: int,
-                     keep_explanations: bool) -> list[RowOutcome]:
-    global _worker_scorer
-    if _worker_scorer is None:
-        assert _worker_factory is not None
-        _worker_scorer = _worker_factory()  # errors travel back to the parent with the chunk
-    return score_cells(_worker_scorer, cells, max_chars=max_chars,
-                       keep_explanations=keep_explanations)
+        signal.signal(signal.SIGTERM, previous)
 
 
 # --------------------------------------------------------------------------------------------
@@ -630,7 +1029,7 @@ class _Tally:
                 self.flags.update(outcome.flags)
 
     def summary(self, seconds: float, output: Path, explain: Path | None,
-                names: tuple[str, ...]) -> BatchSummary:
+                names: tuple[str, ...], notes: Notes) -> BatchSummary:
         bands = {band: self.bands.get(band, 0) for band in RISK_BANDS}
         bands.update((band, n) for band, n in sorted(self.bands.items()) if band not in bands)
         flags = sorted(self.flags.items(), key=lambda item: (-item[1], item[0]))[:_TOP_FLAGS]
@@ -640,12 +1039,18 @@ class _Tally:
             risk_counts=tuple(bands.items()), top_flags=tuple(flags),
             error_reasons=tuple(reasons), seconds=seconds, output_path=str(output),
             explain_path=str(explain) if explain is not None else None, columns=names,
+            warnings=tuple(notes.lines()),
         )
 
 
 def _reason(error: str) -> str:
-    """The kind of an error message, for counting: ``line 3: invalid JSON: ...`` -> invalid JSON."""
+    """The kind of an error message, for counting: ``line 3: invalid JSON: ...`` -> invalid JSON.
+
+    Leading positions (``line 3``, ``row 7``, ``sheet 'A' row 2``) are dropped; the reason is
+    what follows, up to its first colon or semicolon.
+    """
     head, _, rest = error.partition(": ")
-    if head.startswith("line ") and head[5:].isdigit() and rest:
+    while rest and (head.startswith(("line ", "row ", "sheet ")) and head[-1:].isdigit()):
         error = rest
-    return error.split(": ", 1)[0][:80]
+        head, _, rest = error.partition(": ")
+    return error.split(": ", 1)[0].split("; ", 1)[0][:80]

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .io.formats import FORMATS
 
 
 def _read_input(source: str, encoding: str | None) -> str:
@@ -139,30 +140,41 @@ def _log_progress() -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from functools import partial
+    if args.engine == "dask":
+        from .cli_dask import score_with_dask
 
-    from .batch import score_table
+        return score_with_dask(args)
+    if args.scheduler:
+        raise SystemExit("ponzidetect score: --scheduler needs --engine dask")
+    from .batch import score_table, sigterm_as_interrupt
     from .cli_score import choose_columns, cluster_columns, count_rows
     from .columns import ASSESSMENT_COLUMNS
-    from .scoring import make_scorer
+    from .detector import Detector
+    from .model_workers import DetectorScorer, model_source
 
     if not Path(args.input).is_file():
         raise SystemExit(f"ponzidetect score: {args.input!r}: no such file; give a table "
                          "(CSV/TSV/JSONL/Parquet/XLSX); to check one text use `ponzidetect "
-                         "check \"TEXT\"`")
+                         "check \"TEXT\"`; a folder or glob of partitions needs --engine dask")
     text_column, id_column = choose_columns(args.input, args.text_column, args.id_column,
-                                            encoding=args.encoding)
+                                            fmt=args.input_format, encoding=args.encoding)
     progress = sys.stderr.isatty()
-    clusters = (None if args.no_clusters else
-                cluster_columns(args.input, text_column, encoding=args.encoding))
-    factory = partial(make_scorer, args.model, args.explain is not None)
-    summary = score_table(
-        args.input, args.output, text_column=text_column, scorer_factory=factory,
-        encoding=args.encoding, workers=args.workers, chunk_rows=args.chunk_rows,
-        explain_path=args.explain, progress=progress, extra_columns=ASSESSMENT_COLUMNS,
-        id_column=id_column, row_columns=clusters,
-        total_rows=count_rows(args.input) if progress else None,
-    )
+    with sigterm_as_interrupt():
+        clusters = (None if args.no_clusters else
+                    cluster_columns(args.input, text_column, fmt=args.input_format,
+                                    encoding=args.encoding))
+        detector = Detector(args.model)  # a broken model directory fails here, before any row
+        factory = DetectorScorer(model_dir=model_source(detector.model),
+                                 explain=args.explain is not None,
+                                 detector=detector if args.workers == 1 else None)
+        del detector
+        summary = score_table(
+            args.input, args.output, text_column=text_column, scorer_factory=factory,
+            encoding=args.encoding, in_fmt=args.input_format, out_fmt=args.output_format,
+            workers=args.workers, chunk_rows=args.chunk_rows, explain_path=args.explain,
+            progress=progress, extra_columns=ASSESSMENT_COLUMNS, id_column=id_column,
+            row_columns=clusters, total_rows=count_rows(args.input) if progress else None,
+        )
     print(summary.to_text(), file=sys.stderr)
     return 0
 
@@ -200,6 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="column of row ids that keys --explain lines (guessed when a column "
                             "is obviously one; '' for none)")
     score.add_argument("--encoding", help="input encoding (detected when omitted)")
+    score.add_argument("--input-format", choices=FORMATS,
+                       help="input format (default: from the extension)")
+    score.add_argument("--output-format", choices=FORMATS,
+                       help="output format (default: from the extension)")
     score.add_argument("--workers", type=int, default=2, help="processes (default 2)")
     score.add_argument("--chunk-rows", type=int, default=500,
                        help="rows scored per batch, also how often the progress bar moves "
@@ -209,6 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="skip grouping near-duplicate texts (the cluster and cluster_size "
                             "columns; one extra read of the input)")
     score.add_argument("--model", help="model directory (default: shipped model)")
+    score.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="local: this machine (default); dask: INPUT is a file, glob or "
+                            "folder of partitions (local or fsspec URL), OUTPUT a folder of part "
+                            "files with a _SUCCESS manifest (needs ponzidetect[dask])")
+    score.add_argument("--scheduler", help="with --engine dask: address of a running Dask "
+                                           "scheduler (tcp://HOST:8786); without it a local "
+                                           "cluster of --workers processes is started")
     score.set_defaults(func=cmd_score)
 
     train = sub.add_parser("train", help="train a model on labelled JSONL/CSV (text,label[,group])")
@@ -267,16 +290,22 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ponzidetect`` command."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .batch import Terminated, WorkerCrashed
     from .dataset import DatasetError
+    from .io import TextDecodeError
+    from .io.terminal import for_terminal
     from .model import ModelError
-    from .textio import TextDecodeError
 
     try:
         return int(args.func(args) or 0)
-    except (DatasetError, ModelError, TextDecodeError, KeyError, ValueError) as error:
+    except (DatasetError, ModelError, TextDecodeError, WorkerCrashed, KeyError,
+            ValueError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        print(f"ponzidetect {args.command}: {message}", file=sys.stderr)
+        print(f"ponzidetect {args.command}: {for_terminal(str(message))}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("terminated; no partial output was written", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("interrupted; no partial output was written", file=sys.stderr)
         return 130

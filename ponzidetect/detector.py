@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .assessment import BAND_ZH, Assessment, FlagContribution
+from .batch import MAX_CHARS
 from .document import Document
 from .engine import FlagReport
 from .features import analyse_texts
@@ -21,8 +21,6 @@ from .wording import explain_wording
 
 if TYPE_CHECKING:
     import pandas as pd
-
-MAX_CHARS = 1_000_000
 
 
 def check_text(text: object, max_chars: int = MAX_CHARS) -> str:
@@ -210,30 +208,23 @@ class Detector:
             for text in texts:
                 yield self.score(text)
             return
-        model_dir = self.model.meta.get("_directory")
-        with ProcessPoolExecutor(workers, initializer=_init_worker,
-                                 initargs=(model_dir, self.max_chars)) as pool:
-            yield from pool.map(_score_in_worker, texts, chunksize=16)
+        from .model_workers import assess_in_workers  # ships this model, never the default
+
+        yield from assess_in_workers(self, texts, workers)
 
     def score_frame(self, frame: pd.DataFrame, text_column: str = "text",
                     explain: bool = False) -> pd.DataFrame:
         """Return a copy of ``frame`` with ``score``, ``risk``, ``flags`` and ``error`` columns.
 
         Every row gets a result: rows that cannot be scored get an ``error`` message and empty
-        score. With ``explain=True`` an ``assessment`` column holds each row's full dict.
+        score. With ``explain=True`` an ``assessment`` column holds each row's full dict. Added
+        columns become ``ponzidetect_score``... when ``frame`` already has one of those names.
         """
-        if text_column not in frame.columns:
-            columns = ", ".join(map(str, frame.columns))
-            raise KeyError(f"column {text_column!r} not found; columns are: {columns}")
-        outcomes = self.outcomes(frame[text_column].tolist(), explain)
-        result = frame.copy()
-        result["score"] = [o["score"] for o in outcomes]
-        result["risk"] = [o["risk"] for o in outcomes]
-        result["flags"] = [";".join(o["flags"]) for o in outcomes]
-        result["error"] = [o["error"] for o in outcomes]
-        if explain:
-            result["assessment"] = [o["explanation"] for o in outcomes]
-        return result
+        from .batch import score_frame  # the one table-scoring path
+        from .model_workers import DetectorScorer
+
+        return score_frame(frame, text_column, DetectorScorer(explain=explain, detector=self),
+                           max_chars=self.max_chars, explain=explain)
 
     def outcomes(self, values: list[object], explain: bool = False) -> list[dict[str, Any]]:
         """Score cells in one batch; bad cells get an ``error`` message, never an exception.
@@ -242,40 +233,11 @@ class Detector:
         first), ``text_kind``, ``language``, ``error`` and ``explanation`` (the assessment dict
         when ``explain``).
         """
-        results: list[dict[str, Any] | None] = [None] * len(values)
-        valid: list[int] = []
-        for index, value in enumerate(values):
-            try:
-                check_text(value, self.max_chars)
-                valid.append(index)
-            except (TypeError, ValueError) as error:
-                results[index] = {"score": None, "risk": "", "flags": (), "text_kind": "",
-                                  "language": "", "error": str(error), "explanation": None}
-        assessments = self.score_batch([values[i] for i in valid], explain)  # type: ignore[misc]
-        for index, assessment in zip(valid, assessments, strict=True):
-            results[index] = {
-                "score": round(assessment.probability, 6),
-                "risk": assessment.risk,
-                "flags": tuple(f.flag_id for f in assessment.red_flags),
-                "text_kind": assessment.text_kind,
-                "language": assessment.language,
-                "error": "",
-                "explanation": assessment.to_dict() if explain else None,
-            }
-        return results  # type: ignore[return-value]
+        from .batch import score_cells
+        from .model_workers import DetectorScorer
 
-
-_WORKER: Detector | None = None
-
-
-def _init_worker(model_dir: str | None, max_chars: int) -> None:
-    global _WORKER
-    _WORKER = Detector(model_dir, max_chars=max_chars)
-
-
-def _score_in_worker(text: str) -> Assessment:
-    assert _WORKER is not None
-    return _WORKER.score(text)
+        scorer = DetectorScorer(explain=explain, detector=self)()
+        return [o.to_dict() for o in score_cells(scorer, values, max_chars=self.max_chars)]
 
 
 @cache

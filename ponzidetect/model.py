@@ -33,11 +33,11 @@ import hashlib
 import json
 import logging
 import platform
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cache, cached_property
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import lightgbm as lgb
 import numpy as np
@@ -56,6 +56,7 @@ SCHEMA_VERSION = 2
 BOOSTER_FILE = "booster.txt"
 META_FILE = "meta.json"
 CARD_FILE = "MODEL_CARD.md"
+_T = TypeVar("_T")
 
 
 class ModelError(RuntimeError):
@@ -362,14 +363,12 @@ def load_model(directory: Path | str | None = None, registry: Registry | None = 
     if not meta_path.is_file() or not booster_path.is_file():
         raise ModelError(f"{folder} is not a ponzidetect model: it needs {META_FILE} and "
                          f"{BOOSTER_FILE} (train one with 'ponzidetect train DATA --out DIR')")
-    try:
-        meta = json.loads(meta_path.read_text("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ModelError(f"{meta_path} is not valid JSON: {error}") from error
-    if not isinstance(meta, dict) or meta.get("schema_version") != SCHEMA_VERSION:
-        found = meta.get("schema_version") if isinstance(meta, dict) else None
-        raise ModelError(f"{folder}: model schema {found} is not {SCHEMA_VERSION}; retrain with "
-                         "this version of ponzidetect ('ponzidetect train DATA --out DIR')")
+    from .model_meta import read_meta  # meta.json schema: every field checked, checksum required
+
+    meta = read_meta(meta_path, SCHEMA_VERSION)
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        raise ModelError(f"{folder}: model schema {meta.get('schema_version')} is not "
+                         f"{SCHEMA_VERSION}; retrain with this version of ponzidetect")
     expected = list(FeatureLayout(registry).names)
     if meta.get("feature_names") != expected:
         missing = sorted(set(expected) - set(meta.get("feature_names", [])))[:5]
@@ -397,12 +396,18 @@ def load_model(directory: Path | str | None = None, registry: Registry | None = 
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ModelError(f"{folder}: model arrays unreadable: {error}") from error
     try:
-        combiner = Combiner(**meta["combiner"])
-        thresholds = Thresholds(**meta["thresholds"])
+        combiner = _from_meta(Combiner, meta["combiner"])  # newer fields are ignored
+        thresholds = _from_meta(Thresholds, meta["thresholds"])
     except (KeyError, TypeError) as error:
         raise ModelError(f"{meta_path}: combiner or thresholds malformed: {error}") from error
     meta["_directory"] = str(folder)
     return RiskModel(booster, combiner, thresholds, meta, registry, text_channel, kind_model)
+
+
+def _from_meta(cls: type[_T], values: dict[str, Any]) -> _T:
+    """``cls`` from its own fields of a ``meta.json`` object (fields a newer version added,
+    such as a ``gate`` threshold, are left to that version)."""
+    return cls(**{f.name: values[f.name] for f in fields(cls)})  # type: ignore[call-arg]
 
 
 def _fit_booster(matrix: np.ndarray, labels: np.ndarray, layout: FeatureLayout,

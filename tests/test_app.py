@@ -300,9 +300,17 @@ def scored(detector) -> pd.DataFrame:
     return batch.score_table(detector, sample_frame(), "content")
 
 
+def test_score_table_keeps_input_columns_named_like_ours(detector):
+    frame = pd.DataFrame({"text": [EN_SCHEME, EN_BANK], "score": [5, 1], "cluster": ["a", "b"]})
+    results = batch.score_table(detector, frame, "text")
+    assert results["input_score"].tolist() == [5, 1]
+    assert results["input_cluster"].tolist() == ["a", "b"]
+    assert results["risk"].tolist()[0] == "high" and results["assessment"].tolist()[0]
+
+
 def test_score_table_gives_every_row_a_result(scored):
     assert scored["risk"].tolist() == ["high", "high", "low", "", "low"]
-    assert scored.at[3, "error"] == "text is empty" and scored.at[3, "assessment"] is None
+    assert scored.at[3, "error"] == "empty text" and scored.at[3, "assessment"] is None
     assert batch.risk_counts(scored) == {"high": 2, "medium": 0, "low": 2, "errors": 1}
     assert batch.ranked_rows(scored)[:2] in ([0, 1], [1, 0]) and batch.ranked_rows(scored)[-1] == 3
 
@@ -366,7 +374,8 @@ def test_xlsx_download_is_formula_safe(scored):
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
     assert "assessment" not in header
-    assert rows[1][header.index("source")] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][header.index("source")] == "=HYPERLINK(\"http://x\")"  # a string cell
+    assert sheet.cell(row=2, column=header.index("source") + 1).data_type == "s"
     assert rows[1][header.index("risk")] == "high"
 
 
@@ -375,7 +384,7 @@ def test_jsonl_download_keeps_explanations(scored):
     assert len(records) == 5
     assert records[0]["assessment"]["risk"] == "high"
     assert records[0]["assessment"]["flags"][0]["evidence"]
-    assert records[3]["assessment"] is None and records[3]["error"] == "text is empty"
+    assert records[3]["assessment"] is None and records[3]["error"] == "empty text"
 
 
 def write_table(frame: pd.DataFrame, fmt: str) -> bytes:
@@ -530,7 +539,7 @@ def test_batch_page_triage_table_search_labels_and_explains(detector, lang: str)
     scores = table[t("col_score", lang)].tolist()
     assert scores[:4] == sorted(scores[:4], reverse=True) and pd.isna(scores[4])
     assert table[t("col_id", lang)].tolist()[4] == "4"  # the empty text, last, with its error
-    assert table[t("col_error", lang)].tolist()[4] == "text is empty"
+    assert table[t("col_error", lang)].tolist()[4] == "empty text"
     # the explanation picker opens the highest-scoring row first, with the single-text view
     assert at.selectbox(key="batch_row").value in (0, 1)
     assert any("pd-risk-high" in v for v in markdown_values(at))
@@ -586,7 +595,7 @@ def test_batch_page_error_row_is_explained_as_error(detector):
     at = batch_app(pd.DataFrame({"text": ["", EN_BANK]}))
     at.button(key="batch_score").click().run()
     at.selectbox(key="batch_row").set_value(0).run()
-    assert [e.value for e in at.error] == [t("row_error", "en", error="text is empty")]
+    assert [e.value for e in at.error] == [t("row_error", "en", error="empty text")]
 
 
 def test_batch_page_says_when_the_table_was_capped():
@@ -676,7 +685,7 @@ def test_apply_edits(labels, edits, expected):
 def test_triage_frame_sorts_by_score_and_keeps_labels(scored):
     labels = {"1": {"label": "scheme", "note": "n"}}
     table = batch.triage_frame(scored, "content", "id", labels)
-    assert table["key"].tolist()[-1] == "4" and table["error"].tolist()[-1] == "text is empty"
+    assert table["key"].tolist()[-1] == "4" and table["error"].tolist()[-1] == "empty text"
     assert table["score"].dropna().is_monotonic_decreasing
     assert table.set_index("key").at["1", "label"] == "scheme"
 

@@ -1,6 +1,6 @@
 """Scoring a table file with a fake scorer: rows kept in order, errors per row, atomic output.
 
-The scorer and its factories live at module level so worker processes can import them.
+The fake scorer lives in ``fakes.py`` (module level) so worker processes can import it.
 """
 
 from __future__ import annotations
@@ -11,41 +11,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fakes import fake_factory, fake_score
 from openpyxl import load_workbook
 
 from ponzidetect.batch import (
+    RESULT_COLUMNS,
     BatchSummary,
+    ResultColumn,
     RowOutcome,
     Scorer,
     cell_error,
     result_column_names,
     score_table,
 )
-from ponzidetect.tabular import TableWriter, TabularError, read_chunks
-
-KEYWORDS = {"guaranteed": "guaranteed_returns", "保本": "guaranteed_returns",
-            "referral": "multilevel_referral", "推荐": "multilevel_referral"}
-
-
-def fake_score(texts: list[object], *, stop_on: str = "", boom_on: str = "") -> list[RowOutcome]:
-    """score = min(1, len/100); flags from keywords; 'stop_on' acts like Ctrl-C."""
-    outcomes = []
-    for text in texts:
-        assert isinstance(text, str)
-        if stop_on and stop_on in text:
-            raise KeyboardInterrupt
-        if boom_on and boom_on in text:
-            raise ValueError(f"cannot score {text[:10]!r}")
-        score = min(1.0, len(text) / 100)
-        risk = "high" if score >= 0.7 else "medium" if score >= 0.3 else "low"
-        flags = tuple(dict.fromkeys(flag for word, flag in KEYWORDS.items() if word in text))
-        outcomes.append(RowOutcome(score=score, risk=risk, flags=flags, error="",
-                                   explanation={"probability": score, "flags": list(flags)}))
-    return outcomes
-
-
-def fake_factory(**options: str) -> Scorer:
-    return functools.partial(fake_score, **options)
+from ponzidetect.io import TableWriter, TabularError, read_chunks
 
 
 def _write(path: Path, frame: pd.DataFrame) -> Path:
@@ -249,6 +228,35 @@ def test_result_column_names_avoid_clashes(columns: list[str], expected: tuple[s
     assert result_column_names(columns) == expected
 
 
+@pytest.mark.parametrize(("columns", "expected"), [
+    (["text"], ("score", "risk", "flags", "error", "text_kind", "language")),
+    (["text", "language"], ("score", "risk", "flags", "error", "text_kind",
+                            "ponzidetect_language")),
+    (["text", "score"], ("ponzidetect_score", "ponzidetect_risk", "ponzidetect_flags",
+                         "ponzidetect_error", "text_kind", "language")),
+])
+def test_further_result_columns_are_renamed_on_their_own(columns: list[str],
+                                                         expected: tuple[str, ...]) -> None:
+    added = (*RESULT_COLUMNS, ResultColumn("text_kind"), ResultColumn("language"))
+    assert result_column_names(columns, added) == expected
+
+
+def test_row_columns_never_overwrite_an_input_column(tmp_path: Path) -> None:
+    source = _write(tmp_path / "in.csv", pd.DataFrame({"text": ["abc", "def"],
+                                                       "cluster": ["mine", "mine"]}))
+
+    def clusters(first_row: int, frame: pd.DataFrame) -> dict[str, list[object]]:
+        return {"cluster": [f"c{first_row + i}" for i in range(len(frame))]}
+
+    summary = score_table(source, tmp_path / "out.csv", text_column="text",
+                          scorer_factory=fake_factory, workers=1, chunk_rows=1,
+                          row_columns=clusters)
+    back = _read(tmp_path / "out.csv")
+    assert back["cluster"].tolist() == ["mine", "mine"]
+    assert back["ponzidetect_cluster"].tolist() == ["c0", "c1"]
+    assert summary.columns[-1] == "ponzidetect_cluster"
+
+
 def test_existing_score_column_is_kept(tmp_path: Path) -> None:
     source = _write(tmp_path / "in.csv", pd.DataFrame({"text": ["abc"], "score": ["analyst: 5"]}))
     summary = score_table(source, tmp_path / "out.csv", text_column="text",
@@ -260,18 +268,23 @@ def test_existing_score_column_is_kept(tmp_path: Path) -> None:
     assert summary.columns[0] == "ponzidetect_score"
 
 
-@pytest.mark.parametrize("out_fmt", ["csv", "xlsx"])
-def test_formula_cells_escaped_in_output(tmp_path: Path, out_fmt: str) -> None:
+@pytest.mark.parametrize(("out_fmt", "expected"), [
+    ("csv", ["'=SUM(A1)", "+1", "-2", "'@x"]),  # OWASP prefix; plain numbers left joinable
+    ("xlsx", ["=SUM(A1)", "+1", "-2", "@x"]),  # string cells: exact text, never evaluated
+])
+def test_formula_cells_are_inert_in_output(tmp_path: Path, out_fmt: str,
+                                           expected: list[str]) -> None:
     risky = ["=SUM(A1)", "+1", "-2", "@x"]
     source = _write(tmp_path / "in.jsonl", pd.DataFrame({"text": risky}))
     score_table(source, tmp_path / f"out.{out_fmt}", text_column="text",
                 scorer_factory=fake_factory, workers=1)
     if out_fmt == "xlsx":
-        rows = load_workbook(tmp_path / "out.xlsx").active.iter_rows(min_row=2, values_only=True)
-        texts = [row[0] for row in rows]
+        sheet = load_workbook(tmp_path / "out.xlsx").active
+        texts = [sheet.cell(row=r, column=1).value for r in range(2, 6)]
+        assert {sheet.cell(row=r, column=1).data_type for r in range(2, 6)} == {"s"}
     else:
         texts = list(_read(tmp_path / "out.csv")["text"])
-    assert texts == ["'=SUM(A1)", "'+1", "'-2", "'@x"]
+    assert texts == expected
 
 
 def test_summary_counts_and_text(tmp_path: Path) -> None:
@@ -314,3 +327,83 @@ def test_unpicklable_factory_with_workers_says_why(tmp_path: Path) -> None:
         score_table(source, tmp_path / "out.csv", text_column="text", workers=2,
                     scorer_factory=lambda: fake_score)
     assert _files(tmp_path) == ["in.csv"]
+
+
+def test_score_frame_keeps_index_and_columns_and_avoids_clashes() -> None:
+    from ponzidetect.batch import score_frame
+
+    frame = pd.DataFrame({"text": ["guaranteed", "", "ok"], "score": ["a", "b", "c"]},
+                         index=[10, 20, 30])
+    scored = score_frame(frame, "text", fake_factory, chunk_rows=2, explain=True,
+                         row_errors=["", "", "line 4: broken"])
+    assert scored.index.tolist() == [10, 20, 30]
+    assert list(scored.columns) == ["text", "score", "ponzidetect_score", "ponzidetect_risk",
+                                    "ponzidetect_flags", "ponzidetect_error",
+                                    "ponzidetect_assessment"]
+    assert scored["ponzidetect_error"].tolist() == ["", "empty text", "line 4: broken"]
+    assert scored["ponzidetect_assessment"].tolist()[1:] == [None, None]
+    assert scored["score"].tolist() == ["a", "b", "c"]
+
+
+def test_score_frame_missing_column_is_a_key_error_listing_columns() -> None:
+    from ponzidetect.batch import score_frame
+
+    with pytest.raises(KeyError, match="columns are: id, body") as caught:
+        score_frame(pd.DataFrame({"id": [1], "body": ["x"]}), "text", fake_factory)
+    assert isinstance(caught.value, TabularError)
+
+
+def _with_kind(texts: list[str]) -> list[RowOutcome]:
+    return [RowOutcome(score=0.5, risk="medium", extra=(("text_kind", f"kind-{len(t)}"),))
+            for t in texts]
+
+
+def _kind_factory() -> Scorer:
+    return _with_kind
+
+
+def test_more_result_columns_can_be_added(tmp_path: Path) -> None:
+    from ponzidetect.batch import RESULT_COLUMNS, ResultColumn
+
+    source = _write(tmp_path / "in.csv", pd.DataFrame({"text": ["ab", "abcd"]}))
+    columns = (*RESULT_COLUMNS, ResultColumn("text_kind"))
+    summary = score_table(source, tmp_path / "out.csv", text_column="text", workers=1,
+                          scorer_factory=_kind_factory, result_columns=columns)
+    back = _read(tmp_path / "out.csv")
+    assert summary.columns == ("score", "risk", "flags", "error", "text_kind")
+    assert back["text_kind"].tolist() == ["kind-2", "kind-4"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_worker_crash_costs_one_row(tmp_path: Path, workers: int) -> None:
+    texts = _texts(30)
+    texts[17] = "CRASH this worker"
+    source = _write(tmp_path / "in.csv", pd.DataFrame({"text": texts}))
+    option = "crash_on" if workers == 2 else "boom_on"  # in-process a crash would end pytest
+    summary = score_table(source, tmp_path / "out.csv", text_column="text", workers=workers,
+                          scorer_factory=functools.partial(fake_factory, **{option: "CRASH"}),
+                          chunk_rows=4)
+    back = _read(tmp_path / "out.csv")
+    assert summary.rows == 30 and summary.errors == 1
+    errors = back["error"].tolist()
+    assert [i for i, e in enumerate(errors) if e] == [17]
+    if workers == 2:
+        assert errors[17] == "scoring crashed the worker process (killed, or out of memory)"
+
+
+def test_worker_pool_keeps_order_and_reuses_processes() -> None:
+    from ponzidetect.batch import WorkerPool
+
+    factory = functools.partial(fake_factory)
+    with WorkerPool(factory, 2) as pool:
+        first = list(pool.map(_pid_task, range(8)))
+    with WorkerPool(factory, 2) as pool:
+        second = list(pool.map(_pid_task, range(8)))
+    assert [n for n, _ in first] == list(range(8))
+    assert {pid for _, pid in second} <= {pid for _, pid in first}  # the same processes
+
+
+def _pid_task(scorer: Scorer, item: int) -> tuple[int, int]:
+    import os
+
+    return item, os.getpid()

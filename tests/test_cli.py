@@ -33,13 +33,11 @@ def shared_detector() -> ponzidetect.Detector:
 def run(shared_detector, monkeypatch, capsys):
     """``run(*argv, stdin=None)`` -> (exit code, stdout, stderr), the model loaded once."""
     import ponzidetect.detector
-    import ponzidetect.scoring
 
     def detector(model=None, **kwargs):
         return shared_detector if model is None else ponzidetect.Detector(model, **kwargs)
 
     monkeypatch.setattr(ponzidetect.detector, "Detector", detector)
-    monkeypatch.setattr(ponzidetect.scoring, "Detector", detector)
 
     def call(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
         if stdin is not None:

@@ -14,6 +14,7 @@ import pandas as pd
 from ponzidetect import tabular
 from ponzidetect.clusters import cluster_texts
 from ponzidetect.columns import (
+    ASSESSMENT_COLUMNS,
     evidence_summary,
     guess_id_column,
     guess_text_column,
@@ -90,6 +91,7 @@ def score_table(detector, frame: pd.DataFrame, column: str, cap: int = ROW_CAP,
     rows = frame.iloc[:cap].reset_index(drop=True)
     if column not in rows.columns:
         raise KeyError(tabular.missing_column_message(str(column), [str(c) for c in rows.columns]))
+    rows = _input_renamed(rows, column)
     parts = []
     for start in range(0, max(len(rows), 1), chunk_rows):
         parts.append(detector.score_frame(rows.iloc[start:start + chunk_rows],
@@ -108,6 +110,23 @@ def score_table(detector, frame: pd.DataFrame, column: str, cap: int = ROW_CAP,
     representatives = set(clusters.representatives)
     results["cluster_representative"] = [i in representatives for i in range(len(results))]
     return results
+
+
+def _input_renamed(rows: pd.DataFrame, column: object) -> pd.DataFrame:
+    """The rows with input columns named like one the app adds (``score``, ``language``,
+    ``cluster``...) renamed ``input_<name>``, so the input's values are kept next to ours and
+    the app finds its own (the text column keeps its name: the page refers to it)."""
+    ours = {*RESULT_COLUMNS, *ASSESSMENT_COLUMNS, *CLUSTER_COLUMNS, *INTERNAL_COLUMNS}
+    taken = {str(c) for c in rows.columns}
+    renamed: dict[object, str] = {}
+    for name in rows.columns:
+        if str(name) in ours and name != column:
+            new, number = f"input_{name}", 2
+            while new in taken or new in ours:
+                new, number = f"input_{name}_{number}", number + 1
+            taken.add(new)
+            renamed[name] = new
+    return rows.rename(columns=renamed) if renamed else rows
 
 
 def row_keys(results: pd.DataFrame, id_column: object = None) -> pd.Series:
