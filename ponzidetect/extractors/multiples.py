@@ -93,7 +93,10 @@ EN_BECOME = compile_rule(
     r"|\b(?:put\s{1,2}in|deposit|invest|send|stake)\w{0,3}\s{1,3}\$?(?P<a2>\d{1,3}(?:,\d{3}){1,3}|\d{1,7})"
     r"(?:\.\d{1,4})?\s{0,2}(?:[a-z]{1,8}\s{0,2})?[,;]?\s{1,3}(?:(?:and\s{1,2})?(?:in|after|within)\s{1,2}\d{1,4}\s{0,2}"
     r"(?:days?|weeks?|months?)\s{0,2},?\s{1,3})?(?:you\s{1,2})?(?:(?:will|'ll|can)\s{1,2})?"
-    r"(?:get|receive|collect|take)\s{1,2}back\s{1,2}\$?(?P<b2>\d{1,3}(?:,\d{3}){1,3}|\d{1,7})(?!\d|\.\d|\s{0,2}%)",
+    r"(?:get|receive|collect|take)\s{1,2}(?:back\s{1,2}\$?(?P<b2>\d{1,3}(?:,\d{3}){1,3}|\d{1,7})(?!\d|\.\d|\s{0,2}%)"
+    # "invest $1,000, get $3,000 back in 100 days": the sum, then "back"
+    r"|\$?(?P<b3>\d{1,3}(?:,\d{3}){1,3}|\d{1,7})(?!\d|\.\d|\s{0,2}%)\s{0,2}"
+    r"(?:(?!(?:cash|store|credit|bonus|points?|vouchers?|coupons?)\b)[a-z]{1,8}\s{1,2})?back\b)",
     re.IGNORECASE, name="payout_multiple.en_becomes", code=True)
 _ZH_NUM = (r"(?:\d{1,7}(?:\.\d{1,4})?|[一二两三四五六七八九十百]{1,4})"
            r"(?:[万千](?:\d{1,3}|[一二两三四五六七八九])?[千百]?)?")
@@ -116,6 +119,8 @@ ZH_OUT = compile_rule(
 ZH_RATIO = compile_rule(
     r"(?:投资|投入|投|入金|存入|充值|买入)\s{0,2}(?P<a>" + _ZH_NUM + r")"
     r"\s{0,2}(?:元|块|u|usdt)?(?P<gap>[^。；！？\n\d]{0,10}?)"
+    # a fixed term between them: 投资1万，100天返3万 (but not 每天返: that is a rate per day)
+    r"(?:(?P<term>\d{1,3}\s{0,2}(?:天|日|周|个月)\s{0,2}(?:后|内|之后|到期)?)\s{0,2}(?:就能|就可以|就|即可|可以|能)?\s{0,2})?"
     r"(?:返还|返|拿回|收回|到手|赚到|领取|提走|回报)\s{0,2}(?P<b>" + _ZH_NUM + r")",
     name="payout_multiple.zh_ratio", code=True,
 )
@@ -235,7 +240,7 @@ def _english(scan: Scan) -> Iterator[tuple[re.Match[str], float, str, str]]:
             multiple = float(match["x"]) if match["x"] else float(match["pct"]) / 100
             yield match, multiple, "en.payout_cap", f"payout capped at x{multiple:g}"
     for match in scan.finditer(EN_BECOME):
-        sent, back = to_number(match["a"] or match["a2"]), to_number(match["b"] or match["b2"])
+        sent, back = to_number(match["a"] or match["a2"]), to_number(match["b"] or match["b2"] or match["b3"])
         money = match["a2"] or match["cur"] or _CONTEXT.search(
             text, max(0, match.start() - 120), match.end() + 120) is not None
         if sent and back and money:

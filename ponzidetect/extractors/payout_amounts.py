@@ -64,15 +64,28 @@ EN_BASE_AFTER = checked(
     re.IGNORECASE,
 )
 # "Send $300 and get $420 back in 10 days", "put 200 usdt, receive 500 back after 30 days"
+# "Send 0.1 ETH to the contract and get 0.12 ETH back tomorrow", "... back in 24 hours"
 EN_GET_TOTAL = checked(
-    r"\s{0,3}(?:[a-z]{1,10}\s{1,2}){0,3}?(?:get|gets|receive|receives|take|collect)\s{1,2}(?:back\s{1,2})?"
-    rf"(?:\$|usdt|usd)?\s{{0,1}}(?P<t>{_AMOUNT})(?P<k>k\b)?\s{{0,2}}(?:(?:{_UNIT_EN})\b)?\s{{0,2}}"
-    r"(?:back\s{1,2})?(?:in|within|after)\s{1,2}(?:just\s{1,2}|only\s{1,2})?(?P<n>\d{1,3})\s{0,2}"
-    r"(?P<unit>days?|weeks?|months?)\b",
+    r"[,;:]?\s{0,3}(?:[a-z]{1,10}\s{1,2}){0,5}?(?:get|gets|receive|receives|take|collect)\s{1,2}(?:back\s{1,2})?"
+    rf"(?P<cur>\$|usdt|usd)?\s{{0,1}}(?P<t>{_AMOUNT})(?P<k>k\b)?\s{{0,2}}(?:(?P<u>{_UNIT_EN})\b)?\s{{0,2}}"
+    r"(?:back\s{1,2})?(?:(?:in|within|after)\s{1,2}(?:just\s{1,2}|only\s{1,2})?(?P<n>\d{1,3})\s{0,2}"
+    r"(?P<unit>hours?|days?|weeks?|months?)\b|(?P<next>tomorrow|next\s{1,2}(?:day|week|month)|overnight)\b)",
     re.IGNORECASE,
 )
-_EN_UNIT = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
-            "months": "month"}
+# Words between the sum sent and the sum back that make it a refund, change or an exchange
+EN_NOT_RETURN = checked(
+    r"\b(?:refunds?|refunded|change|exchange|swap|convert|deposit\s{1,2}back|loan|borrow)", re.IGNORECASE)
+_SAME_UNIT = {"$": "usd", "usd": "usd", "usdt": "usd", "us$": "usd", "dollar": "usd", "dollars": "usd",
+              "busd": "usd", "euro": "eur", "euros": "eur", "€": "eur", "£": "gbp"}
+
+
+def _unit(token: str | None) -> str:
+    word = re.sub(r"[\d.,\sk]", "", (token or "").lower())
+    return _SAME_UNIT.get(word, word)
+
+
+_EN_UNIT = {"hour": "hour", "hours": "hour", "day": "day", "days": "day", "week": "week",
+            "weeks": "week", "month": "month", "months": "month"}
 _EN_PERIOD = {"day": "day", "d": "day", "daily": "day", "every day": "day", "each day": "day",
               "per day": "day", "week": "week", "wk": "week", "weekly": "week", "month": "month",
               "mo": "month", "monthly": "month"}
@@ -171,11 +184,19 @@ def english_amount_totals(text: str) -> Iterator[AmountRate]:
         back = EN_GET_TOTAL.match(text, base.end(), min(len(text), base.end() + 90))
         if back is None or _EN_BREAK.search(text, base.end(), back.start("t")):
             continue
-        amount, total, count = _money_value(base), to_number(back["t"]), int(back["n"])
+        sent_unit, back_unit = _unit(base[0]), _unit(back["cur"] or back["u"])
+        if (sent_unit and back_unit and sent_unit != back_unit) or EN_NOT_RETURN.search(
+                text, max(0, base.start() - 40), back.start("t")):
+            continue  # 1 BTC for 15 ETH is an exchange; a refund or change is not a return
+        amount, total = _money_value(base), to_number(back["t"])
+        if back["next"]:
+            count, unit = 1, {"month": "month", "week": "week"}.get(back["next"].split()[-1].lower(), "day")
+        else:
+            count, unit = int(back["n"]), back["unit"].lower()
         if total and back["k"]:
             total *= 1000
         if amount and total and count and amount < total <= 10 * amount:
-            period = _EN_UNIT[back["unit"].lower()]
+            period = _EN_UNIT[unit]
             yield AmountRate(base.start(), back.end(), (total / amount - 1) * 100 / count, period,
                              f"{total:g} back after {count} {period}s on {amount:g}")
 

@@ -4,7 +4,8 @@
 365 %/year. Rates are annualised without compounding (rate x periods per year), the convention
 of HYIP studies; the note keeps the stated rate and period. Also read: "1.1%/d", "3.3% every single
 day", "30% growth per month", "6% lands in my account every month", "get 50% after 2 weeks",
-"Plan B: 150% after 7 days", 一天一个点, 静态一天千分之八, 七天赚百分之十二, and payouts stated as
+"Plan B: 150% after 7 days", 一天一个点, 静态一天千分之八, 七天赚百分之十二, paybacks within a year
+("pays for itself in 60 days", 两个月回本; a longer payback is not evidence), and payouts stated as
 amounts on a base amount ("the $100 plan pays $3.5 a day", 投一万每天到账一百二; see
 ``payout_amounts``).
 """
@@ -161,10 +162,21 @@ ZH_RATE_AFTER = compile_rule(
     name="return_rate.zh_rate_after", code=True,
 )
 ZH_MULTIPLY = compile_rule(
-    r"(?P<n>\d{1,4})\s{0,2}(?P<unit>个月|天|日|周|月|年)\s{0,3}(?:内|之内|左右)?\s{0,3}"
+    r"(?P<n>\d{1,4}|两)\s{0,2}(?P<unit>个月|天|日|周|月|年)\s{0,3}(?:内|之内|左右)?\s{0,3}"
     r"(?:就|即可|可以|可|能|便)?\s{0,2}(?:本金|资金|投资|收益|资产|财富|存款|钱)?\s{0,2}"
-    r"(?:就|即可|可以|可|能|便|直接)?\s{0,2}(?:翻倍|翻番|翻(?P<mult>\d{1,3})倍|回本)",
+    r"(?:就|即可|可以|可|能|便|直接)?\s{0,2}(?:翻倍|翻番|翻(?P<mult>\d{1,3})倍|(?P<payback>回本))",
     name="return_rate.zh_multiply", code=True,
+)
+# A payback period: "the miner pays for itself in 60 days", "ROI in 45 days", "break even within
+# 2 months", "payback period of 90 days" -> the price back (100%) over that term
+EN_PAYBACK = compile_rule(
+    r"\b(?:pays?\s{1,2}(?:for\s{1,2})?(?:itself|themselves)(?:\s{1,2}off)?|paid\s{1,2}(?:for\s{1,2})?itself"
+    r"|(?:full\s{1,2})?roi|breaks?\s{1,2}even|payback(?:\s{1,2}(?:period|time))?(?:\s{1,2}(?:of|is))?"
+    r"|recoup\w{0,3}\s{1,2}(?:your|the|its)\s{1,2}(?:investment|cost|price|capital))"
+    r"\s{1,3}(?:(?:in|within|after)\s{1,2})?(?:just\s{1,2}|only\s{1,2}|about\s{1,2}|under\s{1,2})?"
+    r"(?P<n>\d{1,4})\s{0,2}(?P<unit>days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+    name="return_rate.en_payback", code=True,
 )
 
 EN_EXAMPLE = compile_rule(
@@ -178,7 +190,7 @@ EN_EXAMPLE = compile_rule(
 
 _ZH_UNIT = {"天": "day", "日": "day", "周": "week", "月": "month", "个月": "month", "年": "year"}
 _EN_UNIT = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
-            "months": "month"}
+            "months": "month", "year": "year", "years": "year"}
 _EN_SLASH = {"d": "day", "h": "hour", "hr": "hour", "wk": "week", "mo": "month"}
 _MULTIPLIER = {"double": 2, "twice": 2, "2x": 2, "x2": 2, "triple": 3, "3x": 3, "x3": 3,
                "quadruple": 4}
@@ -195,6 +207,11 @@ def annualise(rate_percent: float, period: str) -> float:
     360
     """
     return rate_percent * PERIODS_PER_YEAR[period]
+
+
+def _payback_floor(spec: FlagSpec) -> float:
+    """Annual rate a payback period must reach: 100% a year (the price back within a year)."""
+    return float(spec.params.get("min_annual_payback", 100))
 
 
 def _zh_period(word: str) -> str:
@@ -242,7 +259,7 @@ def _totals_over_periods(match_iter: Iterator[re.Match[str]], rule: str,
 
 @extractor("return_rate", rules=(EN_RATE_AFTER, EN_RATE_BEFORE, EN_RATE_SLASH, EN_RATE_WORDS_PERIOD,
                                  EN_GET_IN, EN_RATE_OF_BALANCE, EN_MULTIPLY, EN_TOTAL_IN,
-                                 EN_AFTER_THEN_RATE, EN_EXAMPLE, ZH_RATE_BEFORE, ZH_POINTS,
+                                 EN_AFTER_THEN_RATE, EN_EXAMPLE, EN_PAYBACK, ZH_RATE_BEFORE, ZH_POINTS,
                                  ZH_TOTAL_IN, ZH_RATE_AFTER, ZH_MULTIPLY, EN_MONEY,
                                  ZH_AMOUNT_PERIOD, ZH_TOTAL_AMOUNT, EN_PLAN_TOTAL))
 def extract_return_rates(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[Candidate]:
@@ -312,6 +329,14 @@ def extract_return_rates(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[
         for rule, pattern in (("total_in", EN_TOTAL_IN), ("after_then_rate", EN_AFTER_THEN_RATE),
                               ("get_in", EN_GET_IN)):
             yield from _totals_over_periods(match_iter=scan.finditer(pattern), rule=rule, spec=spec)
+        for match in scan.finditer(EN_PAYBACK):
+            count, period = int(match["n"]), _EN_UNIT[match["unit"].lower()]
+            # a payback within a year (100% a year or more); "pays for itself in 7 years" is not
+            if count and annualise(100 / count, period) >= _payback_floor(spec):
+                found = _candidate(match, 100 / count, period, "en", "en.payback", spec,
+                                   f"payback in {count} {period}s")
+                if found:
+                    yield found
         for match in scan.finditer(EN_EXAMPLE):
             base, part = to_number(match["base"]), to_number(match["part"])
             if base and part and part < base:
@@ -355,12 +380,15 @@ def extract_return_rates(doc: Document, spec: FlagSpec, scan: Scan) -> Iterator[
             if found:
                 yield found
         for match in scan.finditer(ZH_MULTIPLY):
-            count = int(match["n"])
+            count = 2 if match["n"] == "两" else int(match["n"])
             period = _ZH_UNIT[match["unit"]]
             multiple = int(match["mult"]) if match["mult"] else 2
             if not count or multiple <= 1:
                 continue
             rate = (multiple - 1) * 100 / count
+            # 回本 (payback): a red flag within a year; 48个月回本 or 5年回本 is an ordinary business case
+            if match["payback"] and annualise(rate, period) < _payback_floor(spec):
+                continue
             # "三年翻倍" is a growth story: a multiple over years needs its own, higher floor
             if period == "year" and rate < float(spec.params.get("min_annual_multi_year", 100)):
                 continue
