@@ -39,6 +39,8 @@ join). The others (urgency, testimonials, authority and offshore claims, figureh
 opaque engine, rank ladders, withdrawal limits) support a case but do not make an offer: the
 ``offer`` evidence gate needs one of these for the high band."""
 GATES = ("any", "offer")
+_EMPTY_FLAG_ROW = (0.0, 0.0, 0.0, 0.0, math.nan, 0.0)
+"""The statistics of a flag that found nothing (in :data:`FLAG_STATS` order)."""
 
 
 def _numeric(value: object) -> float:
@@ -128,6 +130,9 @@ class FeatureLayout:
         red_flags = 0
         families: set[str] = set()
         for spec, result in zip(self.registry, report.results, strict=True):
+            if not result.count and not result.negated_count and result.value is None:
+                values.extend(_EMPTY_FLAG_ROW)  # most flags find nothing in most texts
+                continue
             values.extend((
                 float(result.fired),
                 float(min(result.count, COUNT_CAP)),
