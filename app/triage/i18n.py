@@ -229,10 +229,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "full_report_heading": ("Full report", "完整报告"),
     "full_report": ("Model `{name}` (booster `{sha}…`). The model card holds the full "
                     "evaluation, per language and source, with the commands to reproduce it; "
-                    "in the repository see `docs/evaluation-cv.md` and the README's “Model "
-                    "quality”.",
+                    "in the repository see `docs/evaluation-by-source.md` (leave-one-source-out) "
+                    "and the README's “Model quality”.",
                     "模型 `{name}`（booster `{sha}…`）。模型卡包含完整评估（按语言和来源）及复现命令；"
-                    "代码库中另见 `docs/evaluation-cv.md` 与 README 的“Model quality”一节。"),
+                    "代码库中另见 `docs/evaluation-by-source.md`（留一来源评估）"
+                    "与 README 的“Model quality”一节。"),
     "download_card": ("Download the model card (Markdown)", "下载模型卡（Markdown）"),
     "card_heading": ("Model card", "模型卡"),
     "card_other": ("Model card in the other language", "另一语言的模型卡"),
