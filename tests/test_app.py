@@ -474,6 +474,27 @@ def test_single_text_page_scores_and_explains(detector, text: str, lang: str, ri
     assert any(t("disclaimer", lang) == w.value for w in at.warning)
 
 
+@pytest.mark.parametrize(("text", "lang", "closed"), [
+    pytest.param("我们在金边、西安、宁波举办推介会，现场认购享优惠。", "zh", True, id="zh-tours-only"),
+    pytest.param("Hurry! Only 50 slots left in the elite investor club. Our members earn every "
+                 "single day.", "en", True, id="en-urgency-only"),
+    pytest.param("Guaranteed 3% daily returns, paid from new members!", "en", False, id="en-offer"),
+])
+def test_single_text_page_says_why_the_gate_kept_a_text_below_high(detector, text: str,
+                                                                   lang: str, closed: bool):
+    assessment = detector.score(text)
+    # supporting red flags only (tours, urgency): the gate stays closed, whatever the score
+    assert bool(assessment.red_flags) and assessment.gate_open is not closed
+    at = score_single(app(lang), text)
+    assert not at.exception
+    notes = [info.value for info in at.info]
+    if closed and assessment.risk != "low":
+        assert t("no_offer_note", lang) in notes
+        assert t("gated_note", lang) not in notes
+    else:
+        assert t("no_offer_note", lang) not in notes and t("gated_note", lang) not in notes
+
+
 @pytest.mark.parametrize("text", ["", "   \n\t "])
 def test_single_text_page_empty_text_shows_error(text: str):
     # no detector needed: empty text is refused before the model is touched

@@ -60,6 +60,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                                "相关产品。"),
     "kind_note_warning": ("This text reads as a warning: red flags may be quoted, not offered.",
                           "该文本像是风险警示：其中的风险信号可能是被引用，而非在推销。"),
+    "no_offer_note": ("Red flags fired, but none states the offer itself (returns on a deposit, "
+                      "pay for recruiting, payouts from newcomers, a set price, a joining fee): "
+                      "the score was kept below the high band. Read the text before acting on it.",
+                      "发现了风险信号，但没有一项描述投资回报、拉人返利、以新还旧、固定价格或入门费等"
+                      "核心机制：分数已被限制在高风险阈值之下。请先阅读原文再作判断。"),
     "gated_note": ("The wording resembles schemes but no catalogued red flag fired: the score "
                    "was capped below the high band. Read the text before acting on it.",
                    "措辞与资金盘相似，但未发现目录中的风险信号：分数已被限制在高风险阈值之下。"

@@ -93,7 +93,9 @@ def show_assessment(text: str, assessment: Mapping, ui: str, key: str = "single"
     if meaning:
         st.caption(meaning)
     if assessment.get("gated") or assessment.get("evidence_note"):
-        st.info(t("gated_note", ui))
+        supporting = any(flag.get("kind") == "red_flag" and flag.get("fired")
+                         for flag in assessment.get("flags") or ())
+        st.info(t("no_offer_note" if supporting else "gated_note", ui))
     cols = st.columns(4)
     cols[0].metric(t("probability", ui), format_probability(probability))
     cols[1].metric(t("threshold", ui), format_probability(float(assessment["threshold"])))
