@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -32,27 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from hostile_files import CRAFTED, DOCX_BOMB, Crafted, blank_pdf  # noqa: E402
+from run_bench import process_tree  # noqa: E402  (bench/ is on the path: this script's folder)
 
 BUDGET_MB = 400
 BUDGET_SECONDS = 30
 SMALL_FILE = 1 << 20
-
-
-def _tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-    found, todo = [root], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def _memory(pids: list[int]) -> tuple[int, int]:
@@ -80,7 +63,7 @@ def run_measured(command: list[str], cwd: Path) -> dict[str, float]:
 
         def sample() -> None:
             while not done.is_set():
-                rss, pss = _memory(_tree(process.pid))
+                rss, pss = _memory(process_tree(process.pid))
                 peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
                 done.wait(0.05)
 
