@@ -15,7 +15,7 @@ concatenations), then runs the stages of ``Detector.score`` one by one with
 - ``engine.run_flag(doc, spec, scan)`` per flag (patterns confirmed around their hits, context
   and negation cues, extractor); ``engine.analyse`` skips flags without hits, this profile runs
   every flag to show each one's cost;
-- ``features.document_row``;
+- ``FeatureLayout.row`` (the evidence features);
 - ``text_channel.hashed_counts`` and ``model.text_channel.logit``;
 - ``model.contributions`` (LightGBM ``pred_contrib``).
 
@@ -75,6 +75,7 @@ class FastLogit:
 def profile(source: Path, target: Path, detector: Detector) -> dict[str, Any]:
     model = detector.model
     registry = model.registry
+    layout = features.FeatureLayout(registry)
     seconds: dict[str, float] = defaultdict(float)
     extractor_seconds: dict[str, float] = defaultdict(float)
     folded_all: list[str] = []
@@ -111,15 +112,14 @@ def profile(source: Path, target: Path, detector: Detector) -> dict[str, Any]:
                         extractor_seconds[f"flag {spec.id}"] += clock() - started
                 report = engine.FlagReport(doc.language, tuple(results))
                 started = clock()
-                row = features.document_row(doc, report, registry).reshape(1, -1)
-                seconds["features.document_row"] += clock() - started
+                row = layout.row(doc, report).reshape(1, -1)
+                seconds["FeatureLayout.row"] += clock() - started
                 started = clock()
                 counts = text_channel.hashed_counts([doc.folded])
                 seconds["text_channel.hashed_counts"] += clock() - started
                 started = clock()
                 logit = model.text_channel.logit(counts)
                 seconds["text_channel.logit"] += clock() - started
-                row = np.hstack([row, logit.reshape(1, 1)])
                 started = clock()
                 contributions = model.contributions(row)[0]
                 seconds["model.contributions (LightGBM pred_contrib)"] += clock() - started
