@@ -118,7 +118,7 @@ def profile(source: Path, target: Path, detector: Detector) -> dict[str, Any]:
                 counts = text_channel.hashed_counts([doc.folded])
                 seconds["text_channel.hashed_counts"] += clock() - started
                 started = clock()
-                logit = model.text_channel.logit(counts)
+                model.text_channel.logit(counts)
                 seconds["text_channel.logit"] += clock() - started
                 started = clock()
                 contributions = model.contributions(row)[0]
