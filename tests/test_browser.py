@@ -328,7 +328,16 @@ def triage_labels_export_and_train(server_url, browser, downloads, tmp_path) -> 
     click_button(browser, wait, "Save label")
     wait.until(ec.text_to_be_present_in_element(
         (By.TAG_NAME, "body"), "Labels in this session: 1 scheme, 1 not a scheme, 0 unsure"))
-    labelled = {r[0]: r[3] for r in grid_rows(browser)[1:]}
+    # the grid re-renders after the rerun and its accessible table only holds the rows it has
+    # drawn: bring it into view and wait until both labelled rows are there
+    grid = browser.find_element(By.CSS_SELECTOR, '[data-testid="stDataFrame"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", grid)
+
+    def labelled_rows(driver) -> dict[str, str] | bool:
+        rows = {r[0]: r[3] for r in grid_rows(driver)[1:] if len(r) > 3}
+        return rows if {"C-100", "C-101"} <= set(rows) else False
+
+    labelled = wait.until(labelled_rows)
     assert labelled["C-100"] == "scheme" and labelled["C-101"] == "not a scheme"
     time.sleep(1)
     browser.save_screenshot(str(SHOTS / "ponzidetect-batch.png"))
