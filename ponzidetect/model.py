@@ -42,12 +42,10 @@ from typing import Any, TypeVar
 import lightgbm as lgb
 import numpy as np
 from scipy import sparse
-from sklearn.model_selection import StratifiedGroupKFold
 
 from .dataset import LabelledData
 from .engine import Registry, default_registry
 from .features import FeatureLayout, analyse_texts, gate_mask
-from .metrics import classification_report
 from .text_channel import TextChannel, hashed_counts
 from .text_kind import KindModel, cross_validated_accuracy, kind_labels
 
@@ -535,6 +533,10 @@ def train_model(data: LabelledData, config: TrainConfig | None = None, name: str
         With out-of-fold metrics in ``meta["cv"]`` and the voice classifier's in
         ``meta["text_kind"]["cv"]``.
     """
+    from sklearn.model_selection import StratifiedGroupKFold  # training only: slow to import
+
+    from .metrics import classification_report
+
     config = config or TrainConfig()
     registry = registry or default_registry()
     layout = FeatureLayout(registry)

@@ -23,8 +23,6 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import LogisticRegression
 
 N_FEATURES = 2**19
 NGRAMS = (2, 4)
@@ -33,8 +31,6 @@ MAX_CHARS = 20_000
 C = 4.0
 IDF_FILE = "text_idf.npy"
 COEF_FILE = "text_coef.npy"
-_VECTORIZER = HashingVectorizer(analyzer="char_wb", ngram_range=NGRAMS, n_features=N_FEATURES,
-                                alternate_sign=False, norm=None, lowercase=False)
 
 
 _WORD = re.compile(r"\S+")
@@ -70,7 +66,11 @@ def hashed_counts(folded_texts: Sequence[str]) -> sparse.csr_matrix:
 
 def hashed_counts_reference(folded_texts: Sequence[str]) -> sparse.csr_matrix:
     """The same counts from scikit-learn's ``HashingVectorizer`` (the reference, slower)."""
-    return _VECTORIZER.transform([text[:MAX_CHARS] for text in folded_texts]).tocsr()
+    from sklearn.feature_extraction.text import HashingVectorizer  # only here: slow to import
+
+    vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=NGRAMS, n_features=N_FEATURES,
+                                   alternate_sign=False, norm=None, lowercase=False)
+    return vectorizer.transform([text[:MAX_CHARS] for text in folded_texts]).tocsr()
 
 
 def _rotl(value: np.ndarray, bits: int) -> np.ndarray:
@@ -195,6 +195,8 @@ class TextChannel:
         rows = counts.shape[0]
         document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
         idf = np.log((1 + rows) / (1 + document_frequency)) + 1.0
+        from sklearn.linear_model import LogisticRegression  # training only: slow to import
+
         model = LogisticRegression(C=C, max_iter=2000, random_state=seed)
         model.fit(tfidf_rows(counts, idf), labels)
         return cls(idf.astype(np.float32), model.coef_[0].astype(np.float32),

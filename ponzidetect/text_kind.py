@@ -19,8 +19,6 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedGroupKFold
 
 from .text_channel import tfidf_rows
 
@@ -77,6 +75,8 @@ class KindModel:
     @classmethod
     def fit(cls, counts: sparse.csr_matrix, kinds: np.ndarray, seed: int) -> KindModel:
         """Fit on hashed n-gram counts of rows with a known kind."""
+        from sklearn.linear_model import LogisticRegression  # training only: slow to import
+
         folded = _fold(counts)
         frequency = np.bincount(folded.indices, minlength=FOLD_FEATURES)
         idf = np.log((1 + folded.shape[0]) / (1 + frequency)) + 1.0
@@ -150,6 +150,8 @@ def cross_validated_accuracy(counts: sparse.csr_matrix, kinds: np.ndarray, group
         ``{"overall": ..., "by_kind": {kind: {"n", "accuracy"}}, "by_lang": {lang: {kind: ...}},
         "confusion": {true: {predicted: n}}}``.
     """
+    from sklearn.model_selection import StratifiedGroupKFold
+
     predicted = np.empty(len(kinds), dtype=object)
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, test in splitter.split(np.zeros(len(kinds)), kinds, groups):
