@@ -349,12 +349,13 @@ def tfidf_scorer() -> Any:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    rows = [json.loads(line) for path in sorted(PARTS.glob("*.jsonl"))
-            for line in path.open(encoding="utf-8") if line.strip()]
+    from ponzidetect.dataset import load_labelled
+
+    data = load_labelled([PARTS])
     pipeline = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4),
                                              sublinear_tf=True, min_df=2),
                              LogisticRegression(max_iter=1000))
-    return pipeline.fit([r["text"] for r in rows], [int(r["label"]) for r in rows])
+    return pipeline.fit(data.texts, data.labels)
 
 
 def tfidf_seconds(pipeline: Any, source: Path, target: Path) -> float:

@@ -104,6 +104,13 @@ class FeatureLayout:
         """Column indices of every red-flag feature."""
         return np.concatenate([np.arange(len(self.names))[self.flag(i)] for i in self.red_flag_ids])
 
+    @cached_property
+    def offer_columns(self) -> np.ndarray:
+        """The ``__any`` column of every red flag in :data:`OFFER_FLAGS` (the offer gate)."""
+        any_offset = FLAG_STATS.index("any")
+        return np.asarray([self.flag(i).start + any_offset for i in self.red_flag_ids
+                           if i in OFFER_FLAGS], dtype=np.intp)
+
     def monotone_constraints(self) -> list[int]:
         """Per column: +1 more red-flag evidence never lowers the risk; -1 context cues
         (reporting, warning, disclaimer, call to action) never raise it; 0 otherwise.
@@ -176,6 +183,5 @@ def gate_mask(matrix: np.ndarray, layout: FeatureLayout, gate: str = "offer") ->
         raise ValueError(f"gate must be one of {GATES}, not {gate!r}")
     if gate == "any":
         return matrix[:, layout.names.index("doc__n_red_flags")] > 0
-    columns = [layout.names.index(f"{flag}__any") for flag in layout.red_flag_ids
-               if flag in OFFER_FLAGS]
-    return matrix[:, columns].max(axis=1) > 0 if columns else np.zeros(len(matrix), dtype=bool)
+    columns = layout.offer_columns
+    return matrix[:, columns].max(axis=1) > 0 if columns.size else np.zeros(len(matrix), dtype=bool)

@@ -361,12 +361,9 @@ def load_model(directory: Path | str | None = None, registry: Registry | None = 
     if not meta_path.is_file() or not booster_path.is_file():
         raise ModelError(f"{folder} is not a ponzidetect model: it needs {META_FILE} and "
                          f"{BOOSTER_FILE} (train one with 'ponzidetect train DATA --out DIR')")
-    from .model_meta import read_meta  # meta.json schema: every field checked, checksum required
+    from .model_meta import read_meta  # every field checked (schema first), checksum required
 
     meta = read_meta(meta_path, SCHEMA_VERSION)
-    if meta.get("schema_version") != SCHEMA_VERSION:
-        raise ModelError(f"{folder}: model schema {meta.get('schema_version')} is not "
-                         f"{SCHEMA_VERSION}; retrain with this version of ponzidetect")
     expected = list(FeatureLayout(registry).names)
     if meta.get("feature_names") != expected:
         missing = sorted(set(expected) - set(meta.get("feature_names", [])))[:5]
